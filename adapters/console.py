@@ -1,0 +1,101 @@
+"""The local console chat: one message per line in, replies as plain text with numbered options."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from typing import TextIO
+
+from bot.inputs import loose
+from bot.messages import Button, Incoming, Reply, UserKey
+from bot.service import ConversationService
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
+_ANSI_BOLD, _ANSI_DIM, _ANSI_RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def console_user(name: str) -> UserKey:
+    return UserKey("console", "local", name.strip().casefold() or "me")
+
+
+def render(replies: list[Reply], *, pretty: bool = False) -> str:
+    """Replies as terminal text: markdown emphasis dropped (or bold on a terminal), options numbered."""
+    blocks = []
+    number = 0
+    for reply in replies:
+        text = _BOLD.sub(_ANSI_BOLD + r"\1" + _ANSI_RESET if pretty else r"\1", reply.text)
+        text = _ITALIC.sub(r"\1", text)
+        lines = [text]
+        if reply.attachment is not None:
+            to = f" (to: {reply.attachment.email_to})" if reply.attachment.email_to else ""
+            subject = (
+                f"Subject: {reply.attachment.email_subject}\n\n" if reply.attachment.email_subject else ""
+            )
+            lines += [f"----- {reply.attachment.title}{to} -----", subject + reply.attachment.body, "-----"]
+        for button in reply.buttons:
+            number += 1
+            lines.append(f"  {number}) {button.label}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+class ConsoleAdapter:
+    """Chat with Debrief in a terminal or through a pipe. Exits at end of input."""
+
+    def __init__(
+        self,
+        *,
+        service: ConversationService,
+        user_name: str,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        pretty: bool | None = None,
+    ) -> None:
+        self.service = service
+        self.user = console_user(user_name)
+        self.display_name = user_name.strip() or None
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.pretty = self.stdin.isatty() and self.stdout.isatty() if pretty is None else pretty
+        self.buttons: list[Button] = []
+        self._stopping = False
+
+    async def start(self) -> None:
+        await self._turn(Incoming(user=self.user, kind="open", display_name=self.display_name))
+        while not self._stopping:
+            if self.pretty:
+                self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")
+                self.stdout.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:  # end of input
+                break
+            await self._turn(self._incoming(line.rstrip("\n")))
+
+    async def stop(self) -> None:
+        self._stopping = True
+
+    async def send(self, user: UserKey, replies: list[Reply]) -> None:
+        if user == self.user and replies:
+            self._print(replies)
+
+    def _incoming(self, line: str) -> Incoming:
+        """A typed line; the number or label of a button just shown counts as clicking it."""
+        word = loose(line)
+        for index, button in enumerate(self.buttons, start=1):
+            if word == str(index) or (word and word == loose(button.label)):
+                return Incoming(
+                    user=self.user, kind="action", action=button.action, display_name=self.display_name
+                )
+        return Incoming(user=self.user, text=line, display_name=self.display_name)
+
+    async def _turn(self, incoming: Incoming) -> None:
+        replies = await asyncio.to_thread(self.service.handle, incoming)
+        self._print(replies)
+
+    def _print(self, replies: list[Reply]) -> None:
+        self.buttons = [b for r in replies for b in r.buttons]
+        prefix = f"{_ANSI_BOLD}Debrief{_ANSI_RESET}\n" if self.pretty else ""
+        self.stdout.write(prefix + render(replies, pretty=self.pretty) + "\n\n")
+        self.stdout.flush()

@@ -1,0 +1,1 @@
+"""Debrief: the platform-neutral product (engine, flow, service). Imports no chat SDK."""

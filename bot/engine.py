@@ -1,0 +1,912 @@
+"""The pure conversation engine: (snapshot, input, now) -> (new state, replies). No I/O, no clock.
+
+State is plain JSON-able data so it can be stored with the turn and resumed after any restart:
+- the conversation (on the user): which interview is active and any pending mode (edit, cancel);
+- the interview: its answers, and a cursor with the pending position and the history for `back`.
+A position is {"q": question id, "item": list index or None, "field": list field id or None}.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from bot import dates
+from bot.commands import Command, UnknownCommand, parse_command
+from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
+from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
+from bot.letters import debrief_summary, thank_you_letters
+from bot.messages import Attachment, Button, Reply
+
+STATE_VERSION = 1
+HISTORY_LIMIT = 200
+BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
+IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
+_EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
+_SCALE = re.compile(r"^([1-5])(?:\s*(?:/|out of|of)\s*5)?$")
+_SCALE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview being (or having been) debriefed, as plain data."""
+
+    id: str
+    status: str
+    created_at: datetime
+    answers: dict[str, Any] = field(default_factory=dict)
+    cursor: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def company(self) -> str:
+        return self.answers.get("company") or "this interview"
+
+    @property
+    def role(self) -> str | None:
+        return self.answers.get("role")
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """What `list` needs to know about each of a person's interviews."""
+
+    id: str
+    company: str | None
+    role: str | None
+    status: str
+    step: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one turn may read, loaded by the service before it calls `step`."""
+
+    timezone: str
+    conversation: dict[str, Any]
+    active: Interview | None
+    interviews: tuple[InterviewSummary, ...] = ()
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Input:
+    kind: Literal["message", "action", "open"]
+    text: str | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The turn's result. `interview` is the active interview to save when it changed.
+
+    `follow_up` asks the service to reload (another interview became active) and step again.
+    """
+
+    conversation: dict[str, Any]
+    replies: list[Reply]
+    interview: Interview | None = None
+    follow_up: Input | None = None
+
+
+def new_conversation() -> dict[str, Any]:
+    return {"v": STATE_VERSION, "active": None, "mode": None, "welcomed": False}
+
+
+def step(
+    snapshot: Snapshot, incoming: Input, *, now: datetime, new_id: str, flow: Flow | None = None
+) -> Outcome:
+    """Run one turn of the conversation."""
+    if now.tzinfo is None:
+        raise ValueError("step() needs an aware `now`")
+    return _Turn(flow or load_flow(), snapshot, now, new_id).run(incoming)
+
+
+def step_of(interview: Interview, flow: Flow | None = None) -> int:
+    """Which of the six steps an interview has reached (for `list` and `status`)."""
+    flow = flow or load_flow()
+    pos = interview.cursor.get("pos")
+    if pos is None:
+        return 3 if interview.status == DONE else 1
+    return flow.section_of[pos["q"]].step
+
+
+def progress_bar(step_number: int) -> str:
+    return "▰" * step_number + "▱" * (TOTAL_STEPS - step_number)
+
+
+class _Values(dict[str, str]):
+    """Prompt values; an unknown {name} stays visible instead of crashing the turn."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Turn:
+    """One turn's working copy of the state; `run` returns the Outcome built from it."""
+
+    def __init__(self, flow: Flow, snap: Snapshot, now: datetime, new_id: str) -> None:
+        self.flow = flow
+        self.snap = snap
+        self.now = now
+        self.new_id = new_id
+        self.tz = dates.zone(snap.timezone)
+        self.conv = {**new_conversation(), **copy.deepcopy(snap.conversation)}
+        self.iv: Interview | None = snap.active
+        if self.iv is not None and self.iv.id != self.conv.get("active"):
+            self.iv = None
+        if self.iv is None:
+            self.conv["active"] = None
+        self.answers: dict[str, Any] = copy.deepcopy(self.iv.answers) if self.iv else {}
+        self.cursor: dict[str, Any] = copy.deepcopy(self.iv.cursor) if self.iv else {}
+        self.status = self.iv.status if self.iv else None
+        self.replies: list[Reply] = []
+        self.follow_up: Input | None = None
+        self.changed = False
+
+    # ---------------------------------------------------------------- outcome
+
+    def outcome(self) -> Outcome:
+        interview = None
+        if self.iv is not None and self.changed:
+            interview = replace(self.iv, answers=self.answers, cursor=self.cursor, status=self.status)
+        return Outcome(self.conv, self.replies, interview, self.follow_up)
+
+    def say(self, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None) -> None:
+        self.replies.append(Reply(text, buttons, attachment))
+
+    def msg(self, key: str, **values: Any) -> str:
+        return self.flow.message(key, **values)
+
+    @property
+    def pos(self) -> dict[str, Any] | None:
+        return self.cursor.get("pos")
+
+    def set_pos(self, pos: dict[str, Any] | None) -> None:
+        self.cursor["pos"] = pos
+        self.changed = True
+
+    # ---------------------------------------------------------------- dispatch
+
+    def run(self, incoming: Input) -> Outcome:
+        if incoming.kind == "open":
+            self.on_open()
+        elif incoming.kind == "action":
+            self.on_action(incoming.action or "")
+        else:
+            self.on_message(incoming.text or "")
+        if not self.replies and self.follow_up is None:  # every turn answers something
+            self.idle()
+        return self.outcome()
+
+    def on_open(self) -> None:
+        if self.iv is not None:
+            self.say(self.msg("open_resume", company=self.iv.company))
+            self.ask()
+        elif self.snap.interviews:
+            self.say(self.msg("open_idle"), self.idle_buttons())
+        else:
+            self.say(self.msg("first_welcome"))
+            self.say(self.msg("open_first"))
+            self.conv["welcomed"] = True
+
+    def on_action(self, action: str) -> None:
+        kind, _, rest = action.partition(":")
+        if kind == "cmd":
+            name, _, number = rest.partition(":")
+            if name in ("cancel-yes", "cancel-no"):
+                if self.conv.get("mode") != "confirm_cancel":
+                    self.stale()
+                else:
+                    self.confirm_cancel(name == "cancel-yes")
+                return
+            if name in self.flow.commands:
+                if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
+                    self.conv["mode"] = None
+                self.command(Command(name, int(number) if number.isdigit() else None))
+                return
+        elif kind == "ans":
+            token, _, index = rest.rpartition(":")
+            if self.iv is not None and self.pos is not None and token == self.token():
+                self.conv["mode"] = None
+                self.answer_option_index(index)
+                return
+        self.stale()
+
+    def on_message(self, raw: str) -> None:
+        if len(raw) > MAX_MESSAGE_CHARS:
+            self.say(self.msg("too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}"))
+            return
+        text = clean_text(raw)
+        if not text:
+            self.say(self.msg("empty"))
+            if self.iv is not None:
+                self.ask(intro=False)
+            return
+        mode = self.conv.get("mode")
+        if mode == "confirm_cancel":
+            word = loose(text)
+            if word in self.flow.words["yes"] or word in self.flow.commands["cancel"]:
+                self.confirm_cancel(True)
+                return
+            self.conv["mode"] = None
+            if word in self.flow.words["no"]:
+                self.confirm_cancel(False)
+                return
+        elif mode == "edit_pick":
+            self.edit_pick(text)
+            return
+        command = parse_command(text, self.flow)
+        if isinstance(command, Command):
+            self.command(command)
+        elif isinstance(command, UnknownCommand):
+            self.say(self.msg("unknown_command", command=command.word))
+            self.say(self.flow.help_text, self.idle_buttons() if self.iv is None else ())
+        elif self.iv is None:
+            self.without_interview(text)
+        else:
+            self.answer_text(text)
+
+    def without_interview(self, text: str) -> None:
+        """A message when no debrief is active: a first-timer starts one; others get a menu."""
+        if not self.snap.interviews:
+            self.start_new()
+        elif loose(text) in self.flow.words["greetings"]:
+            self.say(self.msg("open_idle"), self.idle_buttons())
+        else:
+            self.idle()
+
+    def idle(self) -> None:
+        self.say(self.msg("idle"), self.idle_buttons())
+
+    def idle_buttons(self) -> tuple[Button, ...]:
+        return (
+            Button("New debrief", "cmd:new"),
+            Button("My interviews", "cmd:list"),
+            Button("Help", "cmd:help"),
+        )
+
+    def stale(self) -> None:
+        if self.iv is not None and self.pos is not None:
+            self.say(self.msg("stale_button"))
+            self.ask(intro=False)
+        else:
+            self.idle()
+
+    # ---------------------------------------------------------------- commands
+
+    def command(self, command: Command) -> None:
+        handler = getattr(self, f"cmd_{command.name}")
+        handler(command.number)
+
+    def cmd_help(self, _: int | None) -> None:
+        self.say(self.flow.help_text, () if self.iv else self.idle_buttons())
+        if self.iv is not None:
+            self.ask(intro=False)
+
+    def cmd_new(self, _: int | None) -> None:
+        if self.iv is not None and self.status == IN_PROGRESS:
+            self.say(self.msg("paused_other", company=self.iv.company))
+        self.start_new()
+
+    def start_new(self) -> None:
+        if not self.conv.get("welcomed"):
+            self.say(self.msg("first_welcome"))
+            self.conv["welcomed"] = True
+        self.iv = Interview(id=self.new_id, status=IN_PROGRESS, created_at=self.now)
+        self.answers, self.cursor, self.status = {}, {"pos": None, "history": []}, IN_PROGRESS
+        self.conv["active"] = self.iv.id
+        self.set_pos(self.first_pos())
+        self.ask(intro=True)
+
+    def cmd_list(self, _: int | None) -> None:
+        if not self.snap.interviews:
+            self.say(self.msg("list_empty"), (Button("New debrief", "cmd:new"),))
+            return
+        lines, buttons = [self.msg("list_header")], []
+        for number, item in enumerate(self.snap.interviews, start=1):
+            title = " · ".join(p for p in (item.company, item.role) if p) or "(not named yet)"
+            day = dates.show_day(item.created_at.astimezone(self.tz).date())
+            if item.status == IN_PROGRESS:
+                state = "in progress" if item.id == self.conv.get("active") else "paused"
+                state = f"step {item.step} of {TOTAL_STEPS}, {state}"
+                buttons.append(
+                    Button(
+                        _short(f"Resume {number}: {item.company or 'interview'}", 75), f"cmd:resume:{number}"
+                    )
+                )
+            else:
+                state = "debriefed" if item.status == DONE else "stopped"
+            lines.append(f"{number}. **{_short(title, 80)}** · {day} · {state}")
+        if buttons:
+            lines.append(self.msg("list_footer"))
+        self.say("\n".join(lines), tuple(buttons[-5:]))
+
+    def cmd_status(self, _: int | None) -> None:
+        if self.iv is None or self.pos is None:
+            self.say(self.msg("nothing_active"), self.idle_buttons())
+            return
+        section = self.flow.section_of[self.pos["q"]]
+        title = " · ".join(p for p in (self.answers.get("company"), self.answers.get("role")) if p)
+        head = f"**{title}**\n" if title else ""
+        self.say(
+            f"{head}Step {section.step} of {TOTAL_STEPS} · {section.title}\n{progress_bar(section.step)}\n"
+            f"Next: {self.prompt_text()}"
+        )
+
+    def cmd_resume(self, number: int | None) -> None:
+        target = self.resume_target(number)
+        if target is None:
+            return
+        if self.iv is None or target.id != self.iv.id:
+            self.conv["active"] = target.id
+            self.follow_up = Input(kind="action", action="cmd:resume")
+            return
+        if self.status == IN_PROGRESS and self.pos is not None:
+            self.say(self.msg("resumed", company=self.iv.company))
+            self.ask(intro=False)
+        elif self.answers.get("letter_review") == "later" or self.status == CANCELLED:
+            self.status = IN_PROGRESS
+            self.set_pos(self.pos or self.find_pos("letter_review"))
+            self.say(self.msg("resumed", company=self.iv.company))
+            self.ask(intro=False)
+        else:
+            self.conv["active"] = None
+            self.say(self.msg("resume_finished", company=self.iv.company), self.idle_buttons())
+
+    def resume_target(self, number: int | None) -> InterviewSummary | None:
+        """The interview `resume [number]` means, or None after saying why there is none."""
+        items = self.snap.interviews
+        if number is not None:
+            if not 1 <= number <= len(items):
+                self.say(self.msg("resume_unknown", number=number))
+                return None
+            return items[number - 1]
+        if self.iv is not None:
+            return next((i for i in items if i.id == self.iv.id), None) or InterviewSummary(
+                self.iv.id, None, None, self.status or IN_PROGRESS, 1, self.iv.created_at
+            )
+        paused = [i for i in items if i.status == IN_PROGRESS]
+        if paused:
+            return paused[-1]
+        self.say(self.msg("nothing_active"), self.idle_buttons())
+        return None
+
+    def cmd_back(self, _: int | None) -> None:
+        if self.iv is None or self.pos is None:
+            self.say(self.msg("nothing_active"), self.idle_buttons())
+            return
+        history = self.cursor.setdefault("history", [])
+        if not history:
+            self.say(self.msg("nothing_to_go_back"))
+            self.ask(intro=False)
+            return
+        self.cursor.pop("return_to", None)
+        self.set_pos(history.pop())
+        self.say(self.msg("back"))
+        self.ask(intro=False)
+
+    def cmd_skip(self, _: int | None) -> None:
+        if self.iv is None or self.pos is None:
+            self.say(self.msg("nothing_active"), self.idle_buttons())
+            return
+        q, fq = self.current()
+        if self.current_value() is not None:  # skipping a question answered before keeps that answer
+            self.say(self.msg("skipped"))
+            self.advance()
+        elif q.kind == "list" and self.pos["field"] == q.fields[0].id:
+            self.say(self.msg("list_empty_skipped"))
+            self.end_list(q)
+        elif fq.required:
+            self.say(self.msg("required"))
+            self.ask(intro=False)
+        elif fq.kind == "letters":
+            self.answer_letters("later")
+        else:
+            self.store(self.now.isoformat() if fq.skip_means_now else None)
+            self.say(self.msg("skipped"))
+            self.advance()
+
+    def cmd_edit(self, number: int | None) -> None:
+        if self.iv is None or self.pos is None:
+            self.say(self.msg("nothing_active"), self.idle_buttons())
+            return
+        editable = self.editable()
+        if not editable:
+            self.say(self.msg("edit_none"))
+            self.ask(intro=False)
+            return
+        if number is not None:
+            self.start_edit(number)
+            return
+        self.conv["mode"] = "edit_pick"
+        buttons = tuple(
+            Button(_short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), f"cmd:edit:{n}")
+            for n, q in enumerate(editable, 1)
+        )
+        self.say(self.msg("edit_pick"), (*buttons[:24], Button("Cancel", "cmd:cancel")))
+
+    def cmd_cancel(self, _: int | None) -> None:
+        if self.conv.get("mode") == "edit_pick":
+            self.conv["mode"] = None
+            self.say(self.msg("cancel_edit"))
+            self.ask(intro=False)
+        elif self.cursor.get("return_to"):
+            self.set_pos(self.cursor.pop("return_to"))
+            self.say(self.msg("cancel_edit"))
+            self.ask(intro=False)
+        elif self.iv is None:
+            self.say(self.msg("nothing_active"), self.idle_buttons())
+        else:
+            self.conv["mode"] = "confirm_cancel"
+            self.say(
+                self.msg("cancel_confirm", company=self.iv.company),
+                (Button("Yes, stop", "cmd:cancel-yes"), Button("No, carry on", "cmd:cancel-no")),
+            )
+
+    def confirm_cancel(self, stop: bool) -> None:
+        self.conv["mode"] = None
+        if self.iv is None:
+            self.idle()
+        elif stop:
+            self.status = CANCELLED
+            self.changed = True
+            self.conv["active"] = None
+            self.say(self.msg("cancelled", company=self.iv.company), self.idle_buttons())
+        else:
+            self.say(self.msg("cancel_kept"))
+            self.ask(intro=False)
+
+    # ---------------------------------------------------------------- editing
+
+    def editable(self) -> list[Question]:
+        return [
+            self.flow.question(qid)
+            for qid in self.flow.order
+            if qid in self.answers
+            and not self.flow.question(qid).hidden
+            and self.flow.question(qid).kind != "letters"
+        ]
+
+    def edit_pick(self, text: str) -> None:
+        command = parse_command(text, self.flow)
+        if isinstance(command, Command) and command.name in ("cancel", "back"):
+            self.cmd_cancel(None)
+            return
+        if isinstance(command, Command) and command.name == "edit" and command.number:
+            self.start_edit(command.number)
+            return
+        editable = self.editable()
+        word = loose(text)
+        number = (
+            int(word)
+            if word.isdigit()
+            else next((n for n, q in enumerate(editable, 1) if loose(q.label) == word or q.id == word), None)
+        )
+        if number is None:
+            self.say(self.msg("edit_unknown"))
+            return
+        self.start_edit(number)
+
+    def start_edit(self, number: int) -> None:
+        editable = self.editable()
+        if not 1 <= number <= len(editable):
+            self.say(self.msg("edit_unknown"))
+            return
+        self.conv["mode"] = None
+        q = editable[number - 1]
+        self.cursor.setdefault("return_to", self.pos)
+        self.set_pos(self.first_field_pos(q))
+        self.ask(intro=False)
+
+    # ---------------------------------------------------------------- positions
+
+    def first_pos(self) -> dict[str, Any] | None:
+        return self.next_in_order(-1)
+
+    def first_field_pos(self, q: Question) -> dict[str, Any]:
+        if q.kind == "list":
+            return {"q": q.id, "item": 0, "field": q.fields[0].id}
+        return {"q": q.id, "item": None, "field": None}
+
+    def find_pos(self, question_id: str) -> dict[str, Any]:
+        return self.first_field_pos(self.flow.question(question_id))
+
+    def next_in_order(self, index: int) -> dict[str, Any] | None:
+        for qid in self.flow.order[index + 1 :]:
+            q = self.flow.question(qid)
+            if not q.hidden and self.applies(q):
+                return self.first_field_pos(q)
+        return None
+
+    def applies(self, q: Question) -> bool:
+        if not q.ask_if:
+            return True
+        value = self.answers.get(q.ask_if["answer"])
+        if "is" in q.ask_if:
+            return value == q.ask_if["is"]
+        return value is not None and value != q.ask_if.get("is_not")
+
+    def current(self) -> tuple[Question, Question]:
+        """The pending question and, inside a list, the field being asked (else the question)."""
+        q = self.flow.question(self.pos["q"])
+        return q, (q.field(self.pos["field"]) if q.kind == "list" else q)
+
+    def token(self) -> str:
+        """Identifies the pending question on a button, so a click on an old one is recognised."""
+        pos = self.pos or {}
+        item = "" if pos.get("item") is None else pos["item"]
+        return f"{self.iv.id[:8] if self.iv else ''}/{pos.get('q')}/{item}/{pos.get('field') or ''}"
+
+    def current_value(self) -> Any:
+        q, _ = self.current()
+        if q.kind == "list":
+            items = self.answers.get(q.id) or []
+            item = self.pos["item"]
+            return items[item].get(self.pos["field"]) if item < len(items) else None
+        if q.id == "letter_edit":
+            return None
+        return self.answers.get(q.id)
+
+    def store(self, value: Any) -> None:
+        q, _ = self.current()
+        if q.kind == "list":
+            items = list(self.answers.get(q.id) or [])
+            item = self.pos["item"]
+            while len(items) <= item:
+                items.append({})
+            # A person answer brings its own keys ({"name", "email"}); others fill the field.
+            fields = value if isinstance(value, dict) else {self.pos["field"]: value}
+            items[item] = {**items[item], **fields}
+            self.answers[q.id] = items
+        elif q.id == "letter_edit":
+            self.answers["letter_edit"] = {
+                **(self.answers.get("letter_edit") or {}),
+                str(self.pos["item"]): value,
+            }
+        else:
+            self.answers[q.id] = value
+            if q.id in ("company", "role"):
+                self.changed = True
+        self.changed = True
+
+    def advance(self, *, end_list: bool = False, goto: str | None = None) -> None:
+        """Move to the next position, saying the section intro or summary when a section ends."""
+        old = self.pos
+        history = self.cursor.setdefault("history", [])
+        history.append(old)
+        del history[:-HISTORY_LIMIT]
+        q = self.flow.question(old["q"])
+        nxt: dict[str, Any] | None
+        if goto:
+            nxt = self.find_pos(goto)
+        elif q.kind == "list" and not end_list:
+            fields = [f.id for f in q.fields]
+            at = fields.index(old["field"])
+            if at + 1 < len(fields):
+                nxt = {**old, "field": fields[at + 1]}
+            elif old["item"] + 1 >= q.max_items:
+                self.say(self.msg("list_full", limit=q.max_items))
+                nxt = self.after(q)
+            else:
+                nxt = {**old, "item": old["item"] + 1, "field": fields[0]}
+        elif q.next:
+            nxt = self.find_pos(q.next)
+        else:
+            nxt = self.after(q)
+        if nxt is not None and nxt["q"] != q.id and self.cursor.get("return_to"):
+            nxt = self.cursor.pop("return_to")  # an edit is complete: back to where they were
+            self.say(self.msg("edit_done"))
+            self.set_pos(nxt)
+            self.ask(intro=False)
+            return
+        old_section = self.flow.section_of[q.id]
+        if old_section.summary_after and (nxt is None or self.flow.section_of[nxt["q"]] is not old_section):
+            self.say(debrief_summary(self.relevant_answers(), title=self.msg("summary_title")))
+        self.set_pos(nxt)
+        if nxt is None:
+            self.finish()
+        else:
+            self.ask(intro=self.flow.section_of[nxt["q"]] is not old_section)
+
+    def after(self, q: Question) -> dict[str, Any] | None:
+        return self.next_in_order(self.flow.order.index(q.id))
+
+    def relevant_answers(self) -> dict[str, Any]:
+        """Answers whose question still applies (an edit can make an earlier branch moot)."""
+        return {
+            k: v
+            for k, v in self.answers.items()
+            if k not in self.flow.by_id or self.applies(self.flow.question(k))
+        }
+
+    def finish(self) -> None:
+        self.status = DONE
+        self.conv["active"] = None
+        interview_day = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
+        decision = self.answers.get("decision_expected")
+        if decision:
+            checkin = dates.add_business_days(datetime.fromisoformat(decision).date(), 2)
+        else:
+            checkin = dates.add_business_days(interview_day.astimezone(self.tz).date(), 5)
+        company = self.iv.company if self.iv else ""
+        self.say(self.msg("break_message", company=company, checkin=dates.show_day(checkin)))
+        if self.answers.get("letter_review") != "sent":
+            self.say(self.msg("break_letter_unsent", company=company))
+
+    # ---------------------------------------------------------------- asking
+
+    def values(self, **extra: str) -> _Values:
+        interviewers = self.answers.get("interviewers") or []
+        item = ""
+        if self.pos and self.pos.get("item") is not None:
+            q = self.flow.question(self.pos["q"])
+            items = self.answers.get(q.id) or []
+            if q.kind == "list" and self.pos["item"] < len(items):
+                item = _short(items[self.pos["item"]].get(q.fields[0].id) or "", 80)
+            if q.id == "letter_edit" and self.pos["item"] < len(interviewers):
+                extra.setdefault("name", interviewers[self.pos["item"]]["name"])
+        return _Values(
+            company=self.answers.get("company") or "the company",
+            role=self.answers.get("role") or "the role",
+            interviewer=interviewers[0]["name"] if interviewers else "your interviewer",
+            item=item,
+            name=extra.pop("name", "the hiring team"),
+            **extra,
+        )
+
+    def prompt_text(self) -> str:
+        q, fq = self.current()
+        if q.kind == "list" and fq is q.fields[0]:
+            template = q.prompt if self.pos["item"] == 0 else (q.next_item_prompt or q.prompt)
+        else:
+            template = fq.prompt
+        return template.format_map(self.values())
+
+    def options(self, fq: Question) -> list[tuple[str, Option]]:
+        """The pending question's choices as (action suffix, option); the suffix is the index."""
+        opts: list[Option] = []
+        if fq.options_from == "questions":
+            for item in self.answers.get("questions") or []:
+                if item.get("question"):
+                    opts.append(
+                        Option(value=item["question"], label=_short(item["question"], BUTTON_LABEL_MAX))
+                    )
+        opts.extend(fq.options)
+        if fq.kind == "yesno":
+            opts = [Option("yes", "Yes", self.flow.words["yes"]), Option("no", "No", self.flow.words["no"])]
+        elif fq.kind == "scale":
+            opts = [Option(str(n), str(n)) for n in range(1, 6)]
+        elif fq.kind == "letters":
+            letters = thank_you_letters(self.answers, sender=self.snap.display_name, tz=self.tz)
+            edits = [
+                Option(
+                    f"edit:{i}",
+                    _short(fq.edit_label.format(name=letter.to_name), BUTTON_LABEL_MAX),
+                    fq.edit_aliases if len(letters) == 1 else (),
+                )
+                for i, letter in enumerate(letters)
+            ]
+            opts = [opts[0], *edits, *opts[1:]]
+        elif fq.kind in ("datetime", "date"):
+            opts = [Option(s, s) for s in fq.suggestions]
+        return [(str(i), o) for i, o in enumerate(opts)]
+
+    def ask(self, *, intro: bool = False) -> None:
+        if self.pos is None:
+            return
+        q, fq = self.current()
+        if intro:
+            section = self.flow.section_of[q.id]
+            if section.intro:
+                self.say(section.intro)
+        text = self.prompt_text()
+        current = self.current_value()
+        if current is not None and fq.kind != "letters":
+            text += f"\n_Currently: {self.show_raw(fq, current)}. Send a new answer, or **skip** to keep it._"
+        token = self.token()
+        buttons = [Button(o.label, f"ans:{token}:{i}") for i, o in self.options(fq)]
+        if q.kind == "list" and fq is q.fields[0]:
+            buttons.append(Button("Done", f"ans:{token}:done"))
+        if fq.kind == "letters":
+            self.ask_letters(text, tuple(buttons))
+            return
+        self.say(text, tuple(buttons))
+
+    def ask_letters(self, text: str, buttons: tuple[Button, ...]) -> None:
+        letters = thank_you_letters(self.answers, sender=self.snap.display_name, tz=self.tz)
+        for letter in letters:
+            self.say(
+                f"Thank-you letter to **{letter.to_name}**" if len(letters) > 1 else text,
+                attachment=Attachment(
+                    title=f"Thank-you letter to {letter.to_name}",
+                    body=letter.body,
+                    email_to=letter.to_email,
+                    email_subject=letter.subject,
+                ),
+            )
+        self.say(self.timing_advice(), buttons)
+
+    def timing_advice(self) -> str:
+        interview_at = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
+        if self.answers.get("thank_you_by") == "post":
+            decision = self.answers.get("decision_expected")
+            note = ""
+            if decision:
+                note = self.msg(
+                    "timing_post_decision", decision=dates.show_day(datetime.fromisoformat(decision).date())
+                )
+            return self.msg("timing_post", decision_note=note)
+        best = max(interview_at + timedelta(hours=3), self.now)
+        return self.msg(
+            "timing_email",
+            best=dates.show_moment(best, self.tz),
+            deadline=dates.show_moment(interview_at + timedelta(hours=24), self.tz),
+        )
+
+    def show_value(self, q: Question) -> str:
+        return self.show_raw(q, self.answers.get(q.id))
+
+    def show_raw(self, q: Question, value: Any) -> str:
+        if value is None:
+            return "(skipped)"
+        if q.kind == "list":
+            return _short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or "(none)", 80)
+        if q.kind == "datetime":
+            return dates.show_moment(datetime.fromisoformat(value), self.tz)
+        if q.kind == "date":
+            return dates.show_day(datetime.fromisoformat(value).date())
+        if q.kind == "scale":
+            return f"{value} of 5"
+        if q.kind == "yesno":
+            return "Yes" if value == "yes" else "No"
+        for option in q.options:
+            if option.value == value:
+                return option.label
+        return f"“{_short(str(value), 80)}”"
+
+    # ---------------------------------------------------------------- answering
+
+    def answer_option_index(self, index: str) -> None:
+        q, fq = self.current()
+        if index == "done" and q.kind == "list" and fq is q.fields[0]:
+            self.end_list(q)
+            return
+        option = dict(self.options(fq)).get(index)
+        if option is None:
+            self.stale()
+        elif fq.kind in ("datetime", "date"):  # a suggestion button reads like typed words
+            self.answer_text(option.value)
+        else:
+            self.take_value(fq, option.value, option)
+
+    def answer_text(self, text: str) -> None:
+        q, fq = self.current()
+        if q.kind == "list" and fq is q.fields[0] and loose(text) in self.flow.words["done"]:
+            self.end_list(q)
+            return
+        limit = fq.max_length or (q.max_length if q.kind != "list" else None) or MAX_MESSAGE_CHARS
+        if len(text) > limit:
+            self.say(self.msg("field_too_long", limit=f"{limit:,}", length=f"{len(text):,}"))
+            return
+        parse = getattr(self, f"parse_{fq.kind}")
+        parse(fq, text)
+
+    def end_list(self, q: Question) -> None:
+        if q.id not in self.answers:
+            self.answers[q.id] = []
+            self.changed = True
+        self.advance(end_list=True)
+
+    def take_value(self, fq: Question, value: Any, option: Option | None = None) -> None:
+        if fq.kind == "letters":
+            self.answer_letters(value)
+            return
+        self.store(value)
+        self.advance(goto=option.next if option else None)
+
+    def parse_text(self, fq: Question, text: str) -> None:
+        self.take_value(fq, text)
+
+    def parse_person(self, fq: Question, text: str) -> None:
+        match = _EMAIL.search(text)
+        email = match.group(1) if match else None
+        name = _EMAIL.sub(" ", text) if match else text
+        name = " ".join(name.replace(",", " ").split()).strip(" -:;()<>")
+        self.take_value(fq, {"name": name or (email or "").split("@")[0], "email": email})
+
+    def match_option(self, fq: Question, text: str) -> Option | None:
+        word = loose(text)
+        options = [o for _, o in self.options(fq)]
+        if word.isdigit() and 1 <= int(word) <= len(options):
+            return options[int(word) - 1]
+        for o in options:
+            if word in (loose(o.label), loose(o.value)) or word in o.aliases:
+                return o
+        return None
+
+    def parse_choice(self, fq: Question, text: str) -> None:
+        option = self.match_option(fq, text)
+        if option is not None:
+            self.take_value(fq, option.value, option)
+        elif fq.other_allowed:
+            self.take_value(fq, text)
+        else:
+            self.say(self.msg("bad_choice"))
+            self.ask(intro=False)
+
+    parse_letters = parse_choice
+
+    def parse_yesno(self, fq: Question, text: str) -> None:
+        option = self.match_option(fq, text)
+        if option is None:
+            self.say(self.msg("bad_yesno"))
+            self.ask(intro=False)
+        else:
+            self.take_value(fq, option.value)
+
+    def parse_scale(self, fq: Question, text: str) -> None:
+        word = loose(text)
+        match = _SCALE.match(word)
+        number = int(match.group(1)) if match else _SCALE_WORDS.get(word)
+        if number is None:
+            self.say(self.msg("bad_scale"))
+            self.ask(intro=False)
+        else:
+            self.take_value(fq, number)
+
+    def parse_datetime(self, fq: Question, text: str) -> None:
+        if loose(text) in self.flow.words["now"]:
+            self.take_value(fq, self.now.isoformat())
+            return
+        moment = dates.parse_when(text, now=self.now, tz=self.tz, prefer="past")
+        if moment is None:
+            self.say(self.msg("bad_date", text=_short(text, 60), example="today 2pm"))
+        elif moment > self.now + timedelta(minutes=30):
+            self.say(self.msg("date_future_interview"))
+        elif moment < self.now - timedelta(days=366):
+            self.say(self.msg("date_too_far", text=_short(text, 60), example="yesterday 10:30"))
+        else:
+            self.take_value(fq, moment.isoformat())
+
+    def parse_date(self, fq: Question, text: str) -> None:
+        if loose(text) in fq.skip_words or loose(text) in map(loose, fq.suggestions):
+            self.take_value(fq, None)
+            return
+        day = dates.parse_day(text, now=self.now, tz=self.tz, prefer="future")
+        today = self.now.astimezone(self.tz).date()
+        if day is None:
+            self.say(self.msg("bad_date", text=_short(text, 60), example="next Friday"))
+        elif day < today:
+            self.say(self.msg("date_past_decision"))
+        elif day > today + timedelta(days=366):
+            self.say(self.msg("date_too_far", text=_short(text, 60), example="Dec 4"))
+        else:
+            self.take_value(fq, day.isoformat())
+
+    def answer_letters(self, value: str) -> None:
+        if value.startswith("edit:"):
+            self.advance_to({"q": "letter_edit", "item": int(value.split(":")[1]), "field": None})
+            return
+        self.answers["letter_review"] = value
+        if value == "sent":
+            self.answers["letter_sent_at"] = self.now.isoformat()
+            self.say(self.msg("letter_sent"))
+        else:
+            self.say(self.msg("letter_later"))
+        self.changed = True
+        self.advance()
+
+    def advance_to(self, pos: dict[str, Any]) -> None:
+        history = self.cursor.setdefault("history", [])
+        history.append(self.pos)
+        self.set_pos(pos)
+        self.ask(intro=False)

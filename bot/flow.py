@@ -1,0 +1,185 @@
+"""The debrief's questions, order and wording, loaded from the content file into plain data."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+KINDS = {"text", "person", "list", "choice", "yesno", "scale", "datetime", "date", "letters"}
+TOTAL_STEPS = 6
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    """One thing the bot asks. A `list` question asks its `fields` for each item."""
+
+    id: str
+    kind: str
+    prompt: str = ""
+    label: str = ""
+    section: str = ""
+    required: bool = False
+    hidden: bool = False
+    next: str | None = None
+    ask_if: dict[str, str] | None = None
+    options: tuple[Option, ...] = ()
+    options_from: str | None = None
+    other_allowed: bool = False
+    suggestions: tuple[str, ...] = ()
+    skip_words: tuple[str, ...] = ()
+    skip_means_now: bool = False
+    prefer: str = "past"
+    max_length: int | None = None
+    max_items: int = 30
+    next_item_prompt: str = ""
+    fields: tuple[Question, ...] = ()
+    edit_label: str = ""
+    edit_aliases: tuple[str, ...] = ()
+
+    def field(self, field_id: str) -> Question:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(f"{self.id} has no field {field_id!r}")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    step: int
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+    summary_after: bool = False
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The whole debrief: sections in order, plus every message, help text and command word."""
+
+    sections: tuple[Section, ...]
+    messages: dict[str, str]
+    help_text: str
+    commands: dict[str, tuple[str, ...]]
+    words: dict[str, tuple[str, ...]]
+    order: tuple[str, ...] = field(init=False)
+    by_id: dict[str, Question] = field(init=False)
+    section_of: dict[str, Section] = field(init=False)
+
+    def __post_init__(self) -> None:
+        order, by_id, section_of = [], {}, {}
+        for section in self.sections:
+            for q in section.questions:
+                if q.id in by_id:
+                    raise ValueError(f"content: question id {q.id!r} is used twice")
+                order.append(q.id)
+                by_id[q.id] = q
+                section_of[q.id] = section
+        object.__setattr__(self, "order", tuple(order))
+        object.__setattr__(self, "by_id", by_id)
+        object.__setattr__(self, "section_of", section_of)
+        self._check_references()
+
+    def _check_references(self) -> None:
+        for q in self.by_id.values():
+            targets = [q.next] + [o.next for o in q.options]
+            if q.ask_if:
+                targets.append(q.ask_if.get("answer"))
+            for target in targets:
+                if target is not None and target not in self.by_id:
+                    raise ValueError(f"content: {q.id!r} refers to unknown question {target!r}")
+
+    def question(self, question_id: str) -> Question:
+        return self.by_id[question_id]
+
+    def message(self, key: str, **values: Any) -> str:
+        return self.messages[key].format(**values) if values else self.messages[key]
+
+
+def _option(raw: dict[str, Any]) -> Option:
+    return Option(
+        value=raw["value"],
+        label=raw["label"],
+        aliases=tuple(raw.get("aliases", ())),
+        next=raw.get("next"),
+    )
+
+
+def _question(raw: dict[str, Any], section: str) -> Question:
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"content: question {raw.get('id')!r} has unknown kind {kind!r}")
+    simple = {
+        k: raw[k]
+        for k in (
+            "prompt",
+            "label",
+            "required",
+            "hidden",
+            "next",
+            "ask_if",
+            "options_from",
+            "other_allowed",
+            "skip_means_now",
+            "prefer",
+            "max_length",
+            "max_items",
+            "next_item_prompt",
+            "edit_label",
+        )
+        if k in raw
+    }
+    return Question(
+        id=raw["id"],
+        kind=kind,
+        section=section,
+        options=tuple(_option(o) for o in raw.get("options", ())),
+        suggestions=tuple(raw.get("suggestions", ())),
+        skip_words=tuple(raw.get("skip_words", ())),
+        edit_aliases=tuple(raw.get("edit_aliases", ())),
+        fields=tuple(_question(f, section) for f in raw.get("fields", ())),
+        **simple,
+    )
+
+
+def parse_flow(raw: dict[str, Any]) -> Flow:
+    """Build a Flow from the parsed content file, failing loudly on a mistake in it."""
+    sections = tuple(
+        Section(
+            id=s["id"],
+            step=int(s["step"]),
+            title=s["title"],
+            intro=s.get("intro", ""),
+            questions=tuple(_question(q, s["id"]) for q in s["questions"]),
+            summary_after=bool(s.get("summary_after", False)),
+        )
+        for s in raw["sections"]
+    )
+    for s in sections:
+        if not 1 <= s.step <= TOTAL_STEPS:
+            raise ValueError(f"content: section {s.id!r} has step {s.step}, outside 1..{TOTAL_STEPS}")
+    return Flow(
+        sections=sections,
+        messages=dict(raw["messages"]),
+        help_text=raw["help"]["text"],
+        commands={k: tuple(v) for k, v in raw["commands"].items()},
+        words={k: tuple(v) for k, v in raw["words"].items()},
+    )
+
+
+@cache
+def load_flow() -> Flow:
+    """The flow shipped with the package (bot/content/flow.toml), parsed once per process."""
+    text = resources.files("bot").joinpath("content/flow.toml").read_text(encoding="utf-8")
+    return parse_flow(tomllib.loads(text))

@@ -1,0 +1,112 @@
+"""Texts drafted from a person's own answers: thank-you letters and the step-2 summary (Jinja2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+_env = Environment(
+    loader=PackageLoader("bot", "templates"),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+    autoescape=False,  # plain text for chat; adapters escape for their platform
+)
+
+# Word caps keep every letter within 100-180 words whatever the person typed.
+TOPIC_WORDS = 20
+CLARIFY_WORDS = 25
+QUESTION_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Letter:
+    to_name: str
+    to_email: str | None
+    subject: str
+    body: str
+
+
+def _words(text: str, limit: int) -> str:
+    """At most `limit` words of `text`, marked with an ellipsis when cut."""
+    words = text.split()
+    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + "…"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?…" else text + "."
+
+
+def _topic(text: str) -> str:
+    text = _words(text.strip().rstrip(".!?"), TOPIC_WORDS)
+    return text[:1].lower() + text[1:] if text[:2].istitle() and not text[:2].isupper() else text
+
+
+def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneInfo) -> list[Letter]:
+    """One letter per interviewer (or one to the hiring team), with the person's own edits kept."""
+    interviewers = answers.get("interviewers") or [{"name": "Hiring Team", "email": None}]
+    edits: dict[str, str] = answers.get("letter_edit") or {}
+    interview_at = datetime.fromisoformat(answers["interview_at"])
+    improve = answers.get("answer_to_improve")
+    clarification = answers.get("improve_how") if improve and improve != "none" else None
+    role = answers.get("role") or "open"
+    subject = f"Thank you: {role} interview"
+    letters = []
+    for index, person in enumerate(interviewers):
+        body = edits.get(str(index)) or _env.get_template("thank_you.txt.j2").render(
+            name=person["name"],
+            weekday=f"{interview_at.astimezone(tz):%A}",
+            role=role,
+            company=answers.get("company") or "your company",
+            topic=_topic(answers.get("letter_topic") or "the role and the team"),
+            clarification=_sentence(_words(clarification, CLARIFY_WORDS)) if clarification else None,
+            clarify_question=_words(str(improve), QUESTION_WORDS) if clarification else "",
+            sender=sender or "[Your name]",
+        )
+        letters.append(Letter(person["name"], person.get("email"), subject, body.strip()))
+    return letters
+
+
+def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
+    """The end-of-step-2 "do again / improve next time" card, built from the assessment."""
+    keep, improve = [], []
+    if answers.get("positives"):
+        keep.append(answers["positives"])
+    for item in answers.get("questions") or []:
+        if (
+            item.get("reaction")
+            and item.get("question")
+            and answers.get("answer_to_improve") != item["question"]
+        ):
+            keep.append(f"Your answer to “{_words(item['question'], QUESTION_WORDS)}” ({item['reaction']})")
+            break
+    if answers.get("answer_to_improve") not in (None, "none"):
+        how = answers.get("improve_how")
+        line = f"Your answer to “{_words(answers['answer_to_improve'], QUESTION_WORDS)}”"
+        improve.append(f"{line}: {how}" if how else line)
+    for item in answers.get("follow_ups") or []:
+        if item.get("hint") == "concern":
+            improve.append(
+                f"Address the concern behind “{_words(item['question'], QUESTION_WORDS)}” up front"
+            )
+    if answers.get("could_be_better"):
+        improve.append(answers["could_be_better"])
+    if answers.get("dress_issue"):
+        improve.append(f"Dress: {answers['dress_issue']}")
+    return (
+        _env.get_template("summary.txt.j2")
+        .render(
+            title=title,
+            company=answers.get("company", ""),
+            role=answers.get("role", ""),
+            keep=keep,
+            improve=improve,
+        )
+        .strip()
+    )

@@ -1,0 +1,71 @@
+"""The platform-neutral messages that cross the one seam between adapters and the service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """Who a person is, the same way on every platform: ("slack", team id, user id)."""
+
+    platform: str
+    workspace: str
+    user_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("platform", "workspace", "user_id"):
+            if not getattr(self, name):
+                raise ValueError(f"UserKey.{name} must not be empty")
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a person did: typed text, clicked a button, or opened the chat.
+
+    `event_id` is the platform's id for the event; a second delivery of the same id is a no-op.
+    """
+
+    user: UserKey
+    text: str | None = None
+    action: str | None = None
+    kind: Literal["message", "action", "open"] = "message"
+    event_id: str | None = None
+    at: datetime | None = None
+    display_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "action" and self.action is None:
+            raise ValueError("an action Incoming needs its action string")
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the person can click; `action` comes back verbatim in `Incoming.action`."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A block of text meant to be copied whole, such as a letter draft."""
+
+    title: str
+    body: str
+    email_to: str | None = None
+    email_subject: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot; adapters render it in their platform's idiom."""
+
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+    attachment: Attachment | None = None

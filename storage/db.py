@@ -1,0 +1,96 @@
+"""Opening the database: engine, SQLite pragmas, write-locking turns, and migrations on start."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message is one line an operator can act on, with no secret."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, fit for a log or an error message."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide when transactions begin (see _sqlite_begin).
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start of a turn, so two processes' turns never
+    # interleave and a read-then-write never fails half-way with "database is locked".
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """One database: an engine and a session factory. `migrate()` brings the schema up to date."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise DatabaseError(
+                "DEBRIEF_DATABASE_URL is not a database URL (e.g. sqlite:///path.db)"
+            ) from exc
+        self.dialect = parsed.get_backend_name()
+        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.dialect != "sqlite"}
+        if self.dialect == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:":
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
+        try:
+            self.engine: Engine = create_engine(url, **options)
+        except (NoSuchModuleError, ImportError) as exc:
+            raise DatabaseError(f"no driver for database {safe_url(url)}: {exc}") from exc
+        if self.dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits together at the end, or not at all."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def migrate(self) -> None:
+        """Apply every Alembic migration not yet applied; raise DatabaseError with a one-line reason."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {reason}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()

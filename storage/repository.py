@@ -1,0 +1,132 @@
+"""Reading and writing one person's conversation, interviews and processed events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot import engine as domain
+from bot.messages import UserKey
+from storage.models import Interview, ProcessedEvent, User
+
+
+class StaleVersion(Exception):
+    """Another turn saved this person's conversation first; the turn is run again."""
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def claim_event(session: Session, *, platform: str, event_id: str, now: datetime) -> bool:
+    """Record a platform event; False when it was recorded before (a redelivery to ignore)."""
+    statement = (
+        _insert(session, ProcessedEvent)
+        .values(platform=platform, event_id=event_id, processed_at=now)
+        .on_conflict_do_nothing()
+        .returning(ProcessedEvent.event_id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:
+    """The person's row, created on first contact and locked until the transaction ends."""
+    query = select(User).where(
+        User.platform == key.platform, User.workspace == key.workspace, User.user_id == key.user_id
+    )
+    locked = query.with_for_update()
+    user = session.scalars(locked).first()
+    if user is None:
+        session.execute(
+            _insert(session, User)
+            .values(
+                platform=key.platform,
+                workspace=key.workspace,
+                user_id=key.user_id,
+                conversation={},
+                version=0,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        user = session.scalars(locked).one()
+    return user
+
+
+def load_interview(session: Session, user: User, interview_id: str | None) -> Interview | None:
+    if not interview_id:
+        return None
+    return session.scalars(
+        select(Interview).where(Interview.id == interview_id, Interview.user_pk == user.id)
+    ).first()
+
+
+def to_domain(row: Interview | None) -> domain.Interview | None:
+    if row is None:
+        return None
+    return domain.Interview(
+        id=row.id, status=row.status, created_at=row.created_at, answers=row.answers, cursor=row.cursor
+    )
+
+
+def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ...]:
+    """Every interview of the person, oldest first, without their answers."""
+    rows = session.execute(
+        select(
+            Interview.id,
+            Interview.company,
+            Interview.role,
+            Interview.status,
+            Interview.step,
+            Interview.created_at,
+        )
+        .where(Interview.user_pk == user.id)
+        .order_by(Interview.created_at, Interview.id)
+    )
+    return tuple(domain.InterviewSummary(*row) for row in rows)
+
+
+def save_interview(
+    session: Session, user: User, interview: domain.Interview, *, step: int, now: datetime
+) -> None:
+    """Insert or update the interview the turn changed."""
+    row = session.get(Interview, interview.id)
+    if row is None:
+        row = Interview(id=interview.id, user_pk=user.id, created_at=interview.created_at)
+        session.add(row)
+    elif row.user_pk != user.id:
+        raise PermissionError("an interview can only be saved by its owner")
+    row.status = interview.status
+    row.step = step
+    row.company = (interview.answers.get("company") or None) and interview.answers["company"][:200]
+    row.role = (interview.answers.get("role") or None) and interview.answers["role"][:200]
+    row.answers = interview.answers
+    row.cursor = interview.cursor
+    row.updated_at = now
+
+
+def save_conversation(
+    session: Session, user: User, conversation: dict[str, Any], *, display_name: str | None, now: datetime
+) -> None:
+    """Store the conversation cursor if it changed, checking nobody saved a newer one meanwhile."""
+    changes: dict[str, Any] = {}
+    if conversation != user.conversation:
+        changes["conversation"] = conversation
+    if display_name and display_name != user.display_name:
+        changes["display_name"] = display_name[:200]
+    if not changes:
+        return
+    result = session.execute(
+        update(User)
+        .where(User.id == user.id, User.version == user.version)
+        .values(**changes, version=User.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise StaleVersion(f"user {user.id} was saved by another turn")
