@@ -59,6 +59,7 @@ class InterviewSummary:
     status: str
     step: int
     created_at: datetime
+    letter_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,6 +378,9 @@ class _Turn:
         paused = [i for i in items if i.status == IN_PROGRESS]
         if paused:
             return paused[-1]
+        unsent = [i for i in items if i.status == DONE and i.letter_status == "later"]
+        if unsent:  # "say resume when it's out": back to the letter
+            return unsent[-1]
         self.say(self.msg("nothing_active"), self.idle_buttons())
         return None
 

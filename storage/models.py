@@ -65,6 +65,7 @@ class Interview(Base):
     step: Mapped[int] = mapped_column(Integer, default=1)
     company: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
+    letter_status: Mapped[str | None] = mapped_column(String(20))  # None, "later" or "sent"
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

@@ -85,6 +85,7 @@ def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ..
             Interview.status,
             Interview.step,
             Interview.created_at,
+            Interview.letter_status,
         )
         .where(Interview.user_pk == user.id)
         .order_by(Interview.created_at, Interview.id)
@@ -106,6 +107,7 @@ def save_interview(
     row.step = step
     row.company = (interview.answers.get("company") or None) and interview.answers["company"][:200]
     row.role = (interview.answers.get("role") or None) and interview.answers["role"][:200]
+    row.letter_status = interview.answers.get("letter_review")
     row.answers = interview.answers
     row.cursor = interview.cursor
     row.updated_at = now

@@ -1,0 +1,108 @@
+"""Shared fixtures: a real SQLite file, a fresh schema on the local PostgreSQL, a settable clock."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from bot.service import ConversationService
+from storage.db import Database
+
+POSTGRES_URL = os.environ.get("DEBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("DEBRIEF_REQUIRE_POSTGRES") == "1"
+
+
+class Clock:
+    """A clock the test moves by hand: Maya leaves ACME at 15:10 Berlin time."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 26, 14, 10, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'debrief.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url) -> Iterator[Database]:
+    database = Database(sqlite_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+def _postgres_schema_url() -> Iterator[str]:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        admin.dispose()
+        message = f"PostgreSQL is unreachable at DEBRIEF_TEST_POSTGRES_URL ({exc.orig})"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL whose search_path is a fresh, empty schema, dropped after the test."""
+    yield from _postgres_schema_url()
+
+
+@pytest.fixture
+def postgres_db(postgres_url) -> Iterator[Database]:
+    database = Database(postgres_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_url(request) -> str:
+    """The same test on a SQLite file and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def any_db(any_url) -> Iterator[Database]:
+    database = Database(any_url)
+    database.migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def service(sqlite_db, clock) -> ConversationService:
+    ids = (f"{n:032x}" for n in range(1, 10_000))
+    return ConversationService(
+        database=sqlite_db, default_timezone="Europe/Berlin", clock=clock, new_id=lambda: next(ids)
+    )
