@@ -48,9 +48,10 @@ def _run(settings: Settings, user_name: str) -> int:
         if token is not None
     ]
     if configured:
+        names = " and ".join(configured)
         print(
-            f"{' and '.join(configured)} {'is' if len(configured) == 1 else 'are'} configured, but this version "
-            "of Debrief has no adapter for it yet. Unset the token to use the console chat.",
+            f"{names} is configured, but this version of Debrief has no adapter for it yet. "
+            "Unset the token to use the console chat.",
             file=sys.stderr,
         )
         return 2

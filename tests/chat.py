@@ -43,12 +43,20 @@ class Chat:
 
     def press(self, action: str, *, event_id: str | None = None) -> str:
         self.replies = self.service.handle(
-            Incoming(user=self.user, kind="action", action=action, event_id=event_id, display_name=self.display_name)
+            Incoming(
+                user=self.user,
+                kind="action",
+                action=action,
+                event_id=event_id,
+                display_name=self.display_name,
+            )
         )
         return self.last
 
     def open(self) -> str:
-        self.replies = self.service.handle(Incoming(user=self.user, kind="open", display_name=self.display_name))
+        self.replies = self.service.handle(
+            Incoming(user=self.user, kind="open", display_name=self.display_name)
+        )
         return self.last
 
 
@@ -71,7 +79,9 @@ def run_transcript(path: Path, chat: Chat) -> None:
             found = loose(want) in loose(chat.last)
             if found != present:
                 verb = "missing" if present else "unexpected"
-                raise AssertionError(f"{path.name}:{lineno}: {verb} {want!r} after {sent!r}; the bot said:\n{chat.last}")
+                raise AssertionError(
+                    f"{path.name}:{lineno}: {verb} {want!r} after {sent!r}; the bot said:\n{chat.last}"
+                )
         expected.clear()
 
     for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):

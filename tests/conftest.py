@@ -14,7 +14,9 @@ from sqlalchemy.exc import OperationalError
 from bot.service import ConversationService
 from storage.db import Database
 
-POSTGRES_URL = os.environ.get("DEBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "DEBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_POSTGRES = os.environ.get("DEBRIEF_REQUIRE_POSTGRES") == "1"
 
 

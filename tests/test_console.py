@@ -1,0 +1,162 @@
+"""The console chat as a person uses it: the real `debrief` command in a subprocess, and a restart."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from adapters.console import render
+from bot.messages import Attachment, Button, Reply
+
+TIMEOUT_S = 60
+
+
+def env_for(url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
+    return {**env, "DEBRIEF_DATABASE_URL": url, "DEBRIEF_TIMEZONE": "Europe/Berlin", **extra}
+
+
+def debrief(*args: str, url: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env_for(url, **extra),
+        timeout=TIMEOUT_S,
+    )
+
+
+class LiveChat:
+    """A running `debrief chat` we type into line by line, reading its output as it comes."""
+
+    def __init__(self, url: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "chat", "--user", "Maya"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env_for(url),
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+
+    def wait_for(self, text: str) -> str:
+        seen, deadline = [], time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                seen.append(self.lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return "".join(seen)
+        raise AssertionError(f"never saw {text!r}; got:\n{''.join(seen)}")
+
+    def send(self, line: str) -> None:
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=TIMEOUT_S)
+
+
+def test_piped_chat_prints_plain_text_numbers_options_and_exits_0_at_end_of_input(sqlite_url):
+    result = debrief("chat", "--user", "Maya", url=sqlite_url, stdin="hi\nACME\nDesigner\ndone\n1\nskip\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Which company was the interview with?" in out
+    assert "  1) Just now" in out
+    assert "  1) Email\n  2) Post" in out
+    assert "\033[" not in out and "**" not in out
+
+
+def test_run_without_tokens_starts_the_console_and_says_how_to_connect(sqlite_url):
+    result = debrief("run", "--user", "Maya", url=sqlite_url, stdin="help\n")
+    assert result.returncode == 0
+    assert "No Slack or Discord token is set" in result.stderr
+    assert ".env.example" in result.stderr
+    assert "What I can do" in result.stdout
+
+
+def test_a_killed_chat_resumes_at_the_pending_question(sqlite_url):
+    first = LiveChat(sqlite_url)
+    first.wait_for("Say hi when you're ready")
+    for line, reply in [
+        ("hi", "Which company"),
+        ("ACME", "which role"),
+        ("Product Designer", "Who interviewed you?"),
+        ("Dana Lee", "Anyone else?"),
+        ("done", "When did the interview take place?"),
+        ("just now", "Did they say when you'd hear back?"),
+        ("next Friday", "by email or by post?"),
+        ("1", "What was one question they asked you?"),
+        ("Tell me about yourself", "What did you answer"),
+    ]:
+        first.send(line)
+        first.wait_for(reply)
+    first.kill()  # no goodbye, no flush: as if the machine lost power
+
+    second = LiveChat(sqlite_url)
+    greeting = second.wait_for("What did you answer")
+    assert "Welcome back! We were debriefing ACME" in greeting
+    assert "“Tell me about yourself”" in greeting
+    second.send("My career story in two minutes")
+    second.wait_for("How did the interviewer react")
+    second.send("status")
+    status = second.wait_for("Next:")
+    assert "ACME · Product Designer" in status
+    assert "Step 1 of 6 · Make notes" in status
+    second.process.stdin.close()
+    assert second.process.wait(timeout=TIMEOUT_S) == 0
+
+
+def test_a_bad_setting_stops_start_up_naming_it_but_not_its_value(sqlite_url):
+    result = debrief("chat", url=sqlite_url, DEBRIEF_TIMEZONE="Secret/Value42")
+    assert result.returncode == 2
+    assert "DEBRIEF_TIMEZONE" in result.stderr
+    assert "Secret/Value42" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unopenable_database_is_one_line_with_no_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = debrief("chat", url=f"sqlite:///{blocker}/debrief.sqlite3", stdin="hi\n")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("debrief:")
+
+
+def test_the_database_password_never_reaches_the_output():
+    url = "postgresql+psycopg://bot:Pa55word@127.0.0.1:1/none"
+    result = debrief("chat", url=url, stdin="hi\n")
+    assert result.returncode == 1
+    assert "Pa55word" not in result.stderr + result.stdout
+    assert "***" in result.stderr
+
+
+@pytest.mark.parametrize("pretty", [False, True])
+def test_render_numbers_buttons_across_replies_and_frames_letters(pretty):
+    replies = [
+        Reply("Pick **one**", (Button("Email", "a"), Button("Post", "b"))),
+        Reply("Here", attachment=Attachment("Letter to Dana", "Dear Dana,", "d@x.example", "Thanks")),
+        Reply("More", (Button("Done", "c"),)),
+    ]
+    out = render(replies, pretty=pretty)
+    assert "  1) Email\n  2) Post" in out and "  3) Done" in out
+    assert "----- Letter to Dana (to: d@x.example) -----\nSubject: Thanks\n\nDear Dana," in out
+    assert ("\033[1mone\033[0m" in out) is pretty

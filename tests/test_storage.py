@@ -1,0 +1,107 @@
+"""Storage on SQLite and PostgreSQL: migrations, aware UTC times, dedupe keys, cascades."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import inspect, select
+
+from bot.messages import UserKey
+from storage import repository
+from storage.db import Database, DatabaseError, safe_url
+from storage.models import Interview, User
+
+NOW = datetime(2026, 11, 26, 14, 10, 30, 123456, tzinfo=UTC)
+KEY = UserKey("slack", "T1", "U1")
+
+
+def test_migrations_create_the_tables_and_can_run_again(any_url):
+    database = Database(any_url)
+    try:
+        database.migrate()
+        database.migrate()  # a second start finds nothing to do
+        tables = set(inspect(database.engine).get_table_names())
+        assert {"users", "interviews", "processed_events", "alembic_version"} <= tables
+    finally:
+        database.dispose()
+
+
+def test_times_come_back_aware_and_in_utc(any_db):
+    with any_db.transaction() as session:
+        user = repository.lock_user(session, KEY, now=NOW)
+    with any_db.transaction() as session:
+        again = session.scalars(select(User).where(User.id == user.id)).one()
+        assert again.created_at == NOW
+        assert again.created_at.tzinfo is not None
+
+
+def test_a_naive_time_is_refused(any_db):
+    with pytest.raises(Exception, match="naive datetime"), any_db.transaction() as session:
+        repository.lock_user(session, KEY, now=datetime(2026, 1, 1))
+
+
+def test_claim_event_is_true_once(any_db):
+    with any_db.transaction() as session:
+        assert repository.claim_event(session, platform="slack", event_id="Ev1", now=NOW)
+        assert not repository.claim_event(session, platform="slack", event_id="Ev1", now=NOW)
+        assert repository.claim_event(session, platform="discord", event_id="Ev1", now=NOW)
+
+
+def test_lock_user_creates_once_per_identity(any_db):
+    with any_db.transaction() as session:
+        first = repository.lock_user(session, KEY, now=NOW)
+    with any_db.transaction() as session:
+        second = repository.lock_user(session, KEY, now=NOW)
+        other = repository.lock_user(session, UserKey("discord", "T1", "U1"), now=NOW)
+    assert first.id == second.id != other.id
+
+
+def test_a_stale_version_is_detected(any_db):
+    with any_db.transaction() as session:
+        user = repository.lock_user(session, KEY, now=NOW)
+        repository.save_conversation(session, user, {"v": 1}, display_name=None, now=NOW)
+    with pytest.raises(repository.StaleVersion), any_db.transaction() as session:
+        repository.save_conversation(session, user, {"v": 2}, display_name=None, now=NOW)  # version 0 is old
+
+
+def test_deleting_a_user_deletes_their_interviews(any_db):
+    from bot.engine import Interview as Domain
+
+    with any_db.transaction() as session:
+        user = repository.lock_user(session, KEY, now=NOW)
+        repository.save_interview(
+            session,
+            user,
+            Domain(id="a" * 32, status="done", created_at=NOW, answers={"company": "X"}),
+            step=3,
+            now=NOW,
+        )
+    with any_db.transaction() as session:
+        session.delete(session.get(User, user.id))
+    with any_db.transaction() as session:
+        assert session.scalars(select(Interview)).all() == []
+
+
+def test_an_unwritable_database_gives_a_one_line_reason(tmp_path):
+    if os.geteuid() == 0:
+        # root ignores file modes, so make the file read-only the way SQLite itself honours.
+        url = f"sqlite:///file:{tmp_path / 'ro.sqlite3'}?mode=ro&uri=true"
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        url = f"sqlite:///{folder / 'db.sqlite3'}"
+    database = Database(url)
+    with pytest.raises(DatabaseError) as caught:
+        database.migrate()
+    message = str(caught.value)
+    assert message.startswith("cannot open the database")
+    assert "\n" not in message
+
+
+def test_safe_url_hides_the_password():
+    assert "s3cret" not in safe_url("postgresql+psycopg://bot:s3cret@db/debrief")
+    assert "***" in safe_url("postgresql+psycopg://bot:s3cret@db/debrief")

@@ -1,0 +1,165 @@
+"""Small pieces: input cleaning, commands, dates, letters and the content file."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, date, datetime
+from importlib import resources
+
+import pytest
+
+from bot import dates
+from bot.commands import Command, UnknownCommand, parse_command
+from bot.flow import load_flow, parse_flow
+from bot.inputs import clean_text, loose
+from bot.letters import debrief_summary, thank_you_letters
+
+BERLIN = dates.zone("Europe/Berlin")
+NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)  # Thursday, 15:10 in Berlin
+
+
+def test_clean_text_folds_spaces_and_drops_controls():
+    assert clean_text("  a\u00a0\u00a0b \x1b[31m\r\n\r\n\r\n\r\nc\u202e ") == "a b [31m\n\nc"
+    assert loose("  “Done!” ") == "done"
+    assert loose("That’s ALL") == "that's all"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("help", Command("help")),
+        ("/HELP", Command("help")),
+        ("!status", Command("status")),
+        ("Resume 2", Command("resume", 2)),
+        ("edit #3", Command("edit", 3)),
+        ("/frobnicate", UnknownCommand("frobnicate")),
+        ("I need help with that", None),
+        ("Tell me about yourself", None),
+        ("", None),
+    ],
+)
+def test_parse_command(text, expected):
+    assert parse_command(text, load_flow()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "prefer", "expected_local"),
+    [
+        ("today 2pm", "past", datetime(2026, 11, 26, 14, 0)),
+        ("yesterday 10:30", "past", datetime(2026, 11, 25, 10, 30)),
+        ("Tuesday 10am", "future", datetime(2026, 12, 1, 10, 0)),
+        ("tomorrow 3pm", "future", datetime(2026, 11, 27, 15, 0)),
+    ],
+)
+def test_parse_when_reads_the_persons_zone(text, prefer, expected_local):
+    moment = dates.parse_when(text, now=NOW, tz=BERLIN, prefer=prefer)
+    assert moment.tzinfo is not None
+    assert moment.astimezone(BERLIN).replace(tzinfo=None) == expected_local
+
+
+def test_parse_when_says_none_for_nonsense():
+    assert dates.parse_when("blurday", now=NOW, tz=BERLIN, prefer="past") is None
+
+
+def test_business_days_skip_weekends():
+    assert dates.add_business_days(date(2026, 11, 26), 5) == date(2026, 12, 3)
+    assert dates.add_business_days(date(2026, 11, 27), 2) == date(2026, 12, 1)
+
+
+def test_zone_falls_back_for_unknown_names():
+    assert dates.zone("Mars/Olympus").key == "UTC"
+    assert dates.zone(None, "Europe/Paris").key == "Europe/Paris"
+
+
+def _answers(**extra):
+    base = {
+        "company": "ACME",
+        "role": "Product Designer",
+        "interviewers": [{"name": "Dana Lee", "email": "dana@acme.com"}],
+        "interview_at": NOW.isoformat(),
+        "letter_topic": "the plan to rebuild onboarding",
+    }
+    return {**base, **extra}
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        _answers(letter_topic="growth"),
+        _answers(),
+        _answers(
+            letter_topic="word " * 300,
+            answer_to_improve="question " * 100,
+            improve_how="clarification " * 500,
+            interviewers=[{"name": "Dana Maria Lee-Smith", "email": None}],
+        ),
+    ],
+)
+def test_every_letter_is_between_100_and_180_words(answers):
+    for letter in thank_you_letters(answers, sender="Maya Rivera", tz=BERLIN):
+        assert 100 <= len(letter.body.split()) <= 180, letter.body
+
+
+def test_one_letter_per_interviewer_and_edits_are_kept():
+    answers = _answers(
+        interviewers=[{"name": "Sam", "email": None}, {"name": "Priya", "email": "p@x.example"}],
+        letter_edit={"1": "My own words"},
+    )
+    letters = thank_you_letters(answers, sender=None, tz=BERLIN)
+    assert [letter.to_name for letter in letters] == ["Sam", "Priya"]
+    assert letters[0].body.startswith("Dear Sam,") and letters[0].body.endswith("[Your name]")
+    assert letters[1].body == "My own words"
+    assert letters[1].to_email == "p@x.example"
+
+
+def test_letter_without_interviewers_goes_to_the_hiring_team():
+    letters = thank_you_letters(_answers(interviewers=[]), sender="Maya", tz=BERLIN)
+    assert letters[0].body.startswith("Dear Hiring Team,")
+
+
+def test_summary_lists_concerns_and_improvements():
+    card = debrief_summary(
+        _answers(
+            positives="Clear story",
+            could_be_better="Pace",
+            follow_ups=[
+                {"question": "Can you relocate?", "hint": "concern"},
+                {"question": "When?", "hint": "interest"},
+            ],
+        ),
+        title="Your debrief",
+    )
+    assert "Clear story" in card and "Pace" in card
+    assert "Can you relocate?" in card and "When?" not in card
+
+
+def test_content_file_parses_and_refers_only_to_known_questions():
+    flow = load_flow()
+    assert flow.order[0] == "company"
+    raw = tomllib.loads(resources.files("bot").joinpath("content/flow.toml").read_text(encoding="utf-8"))
+    raw["sections"][0]["questions"][0]["next"] = "no_such_question"
+    with pytest.raises(ValueError, match="no_such_question"):
+        parse_flow(raw)
+
+
+def test_every_message_formats_with_its_named_values():
+    flow = load_flow()
+    values = dict.fromkeys(
+        [
+            "company",
+            "limit",
+            "length",
+            "text",
+            "example",
+            "command",
+            "number",
+            "checkin",
+            "best",
+            "deadline",
+            "decision_note",
+            "decision",
+        ],
+        "x",
+    )
+    for key in flow.messages:
+        assert flow.message(key, **values)
