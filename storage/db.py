@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,7 +59,12 @@ class Database:
                 "DEBRIEF_DATABASE_URL is not a database URL (e.g. sqlite:///path.db)"
             ) from exc
         self.dialect = parsed.get_backend_name()
-        options: dict[str, Any] = {"echo": echo, "pool_pre_ping": self.dialect != "sqlite"}
+        # hide_parameters: an error message must never carry what people wrote into a log.
+        options: dict[str, Any] = {
+            "echo": echo,
+            "hide_parameters": True,
+            "pool_pre_ping": self.dialect != "sqlite",
+        }
         if self.dialect == "sqlite":
             database = parsed.database
             if database and database != ":memory:" and not database.startswith("file:"):
@@ -94,6 +99,9 @@ class Database:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                # A read-only database opens and migrates nothing without complaint; find out
+                # now, at start-up, rather than on someone's first message.
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {reason}") from exc

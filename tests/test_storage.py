@@ -105,3 +105,45 @@ def test_an_unwritable_database_gives_a_one_line_reason(tmp_path):
 def test_safe_url_hides_the_password():
     assert "s3cret" not in safe_url("postgresql+psycopg://bot:s3cret@db/debrief")
     assert "***" in safe_url("postgresql+psycopg://bot:s3cret@db/debrief")
+
+
+def test_a_read_only_database_is_refused_at_start_not_at_the_first_message(tmp_path):
+    path = tmp_path / "existing.sqlite3"
+    Database(f"sqlite:///{path}").migrate()
+    read_only = Database(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(DatabaseError, match="readonly"):
+        read_only.migrate()
+    read_only.dispose()
+
+
+def test_errors_from_the_database_never_show_what_was_written(any_db):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError) as caught, any_db.transaction() as session:
+        session.add(
+            User(
+                id=1,
+                platform="x",
+                workspace="w",
+                user_id="u",
+                conversation={"note": "my salary 95k"},
+                version=0,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        session.flush()
+        session.add(
+            User(
+                id=1,
+                platform="x",
+                workspace="w",
+                user_id="u",
+                conversation={"note": "my salary 95k"},
+                version=0,
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        session.flush()
+    assert "95k" not in str(caught.value)
