@@ -1,0 +1,121 @@
+"""Turn latency and throughput of the real service on a database, against the floor of one bare upsert.
+
+Prints figures; it is not a test. Usage:
+    .venv/bin/python benchmarks/turns.py [--users 200] [--url sqlite:////tmp/bench.sqlite3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.messages import Incoming, UserKey
+from bot.service import ConversationService
+from storage.db import Database, safe_url
+
+# One complete steps 1-3 debrief, as a person types it.
+SCRIPT = """hi|ACME|Product Designer|Dana Lee dana@acme.com|done|just now|next Friday|Email
+|Tell me about a project|The checkout redesign|Took notes|Why us?|Your design system|Nodded|done
+|Friendly|skip|4|yes|1|Lead with the research|How do you handle conflict?|A concern|done|yes
+|Rapport|Rambled once|Better than last time|skip|The onboarding plan|Mark as sent""".replace("\n", "").split(
+    "|"
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure_turns(database: Database, users: int) -> list[float]:
+    service = ConversationService(database=database, default_timezone="Europe/Berlin")
+    timings = []
+    for n in range(users):
+        user = UserKey("bench", "w", f"user{n}")
+        for i, line in enumerate(SCRIPT):
+            incoming = Incoming(user=user, text=line, event_id=f"{n}-{i}", display_name="Bench")
+            start = time.perf_counter()
+            replies = service.handle(incoming)
+            timings.append(time.perf_counter() - start)
+            if not replies or "went wrong" in replies[0].text:
+                raise SystemExit(f"turn failed for {line!r}")
+    return timings
+
+
+def measure_floor(database: Database, count: int) -> list[float]:
+    """One bare SQLAlchemy Core transaction that upserts one row: the least a stored turn can cost."""
+    table = Table(
+        "bench_floor", MetaData(), Column("id", Integer, primary_key=True), Column("value", String(100))
+    )
+    table.create(database.engine)
+    insert = postgresql.insert if database.dialect == "postgresql" else sqlite.insert
+    timings = []
+    for n in range(count):
+        statement = insert(table).values(id=n % 1000, value=f"v{n}")
+        statement = statement.on_conflict_do_update(
+            index_elements=["id"], set_={"value": statement.excluded.value}
+        )
+        start = time.perf_counter()
+        with database.engine.begin() as conn:
+            conn.execute(statement)
+        timings.append(time.perf_counter() - start)
+    table.drop(database.engine)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--url", default=None, help="database URL (default: a new SQLite file)")
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+    with scratch_schema(url) as scoped_url:
+        run(scoped_url, args.users)
+
+
+@contextmanager
+def scratch_schema(url: str) -> Iterator[str]:
+    """On PostgreSQL, a throw-away schema so the benchmark leaves the database as it found it."""
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run(url: str, users: int) -> None:
+    database = Database(url)
+    database.migrate()
+    print(f"database: {safe_url(url)}; {users} users x {len(SCRIPT)} turns (a whole steps 1-3 debrief each)")
+    started = time.perf_counter()
+    turns = measure_turns(database, users)
+    elapsed = time.perf_counter() - started
+    floor = measure_floor(database, 2000)
+    p50, p99 = statistics.median(turns), percentile(turns, 0.99)
+    f50 = statistics.median(floor)
+    rate = len(turns) / elapsed
+    print(f"turn:  p50 {p50 * 1000:.2f} ms   p99 {p99 * 1000:.2f} ms   {rate:.0f} turns/s (one thread)")
+    print(f"floor: p50 {f50 * 1000:.2f} ms   (one upsert transaction)")
+    print(f"ratio: turn p50 / floor p50 = {p50 / f50:.1f}x")
+    database.dispose()
+
+
+if __name__ == "__main__":
+    main()
