@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from bot import dates
+from bot import dates, timing
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
@@ -578,8 +578,6 @@ class _Turn:
             }
         else:
             self.answers[q.id] = value
-            if q.id in ("company", "role"):
-                self.changed = True
         self.changed = True
 
     def advance(self, *, end_list: bool = False, goto: str | None = None) -> None:
@@ -740,21 +738,17 @@ class _Turn:
         self.say(self.timing_advice(), buttons)
 
     def timing_advice(self) -> str:
-        interview_at = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
         if self.answers.get("thank_you_by") == "post":
             decision = self.answers.get("decision_expected")
-            note = ""
-            if decision:
-                note = self.msg(
-                    "timing_post_decision", decision=dates.show_day(datetime.fromisoformat(decision).date())
-                )
-            return self.msg("timing_post", decision_note=note)
-        best = max(interview_at + timedelta(hours=3), self.now)
-        return self.msg(
-            "timing_email",
-            best=dates.show_moment(best, self.tz),
-            deadline=dates.show_moment(interview_at + timedelta(hours=24), self.tz),
-        )
+            day = datetime.fromisoformat(decision).date() if decision else None
+            return self.msg(timing.post_advice(decision=day).key, decision=day and dates.show_day(day))
+        interview_at = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
+        advice = timing.email_advice(interview_at=interview_at, now=self.now, tz=self.tz)
+        shown = {
+            k: v and dates.show_moment(v, self.tz)
+            for k, v in (("moment", advice.moment), ("deadline", advice.deadline))
+        }
+        return self.msg(advice.key, **shown)
 
     def show_value(self, q: Question) -> str:
         return self.show_raw(q, self.answers.get(q.id))
