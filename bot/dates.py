@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,12 +38,43 @@ def local_zone_name() -> str:
     return "UTC"
 
 
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+_PART_OF_MONTH = re.compile(r"^(early|mid|middle of|late|end of)[ -](\w+)$")
+_PART_DAYS = {"early": 5, "mid": 15, "middle of": 15, "late": 25, "end of": 28}
+_FEW = {"a few": 3, "a couple of": 2, "a couple": 2, "several": 4}
+_WITHIN = re.compile(r"^(?:within|in) (a few|a couple of|a couple|several) days$")
+_WITHIN_SPAN = re.compile(r"^within (?:the next )?(\w+) (days?|weeks?)$")
+
+
+def _rewrite(text: str, local_now: datetime) -> str:
+    """Phrases people use for "when they'll decide" that dateparser does not read, in words it does."""
+    today = local_now.date()
+    friday = today + timedelta(days=(4 - today.weekday()) % 7)
+    if text in ("end of the week", "end of this week", "by the end of the week", "this week"):
+        return friday.isoformat()
+    if text in ("end of next week", "by the end of next week", "next week sometime"):
+        return (friday + timedelta(days=7)).isoformat()
+    if match := _WITHIN.match(text):
+        return (today + timedelta(days=_FEW[match.group(1)])).isoformat()
+    if match := _WITHIN_SPAN.match(text):
+        return f"in {match.group(1)} {match.group(2)}"
+    if text in ("within a week", "within the week"):
+        return "in 1 week"
+    if match := _PART_OF_MONTH.match(text):
+        return f"{_PART_DAYS[match.group(1)]} {match.group(2)}"
+    return text
+
+
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> datetime | None:
     """The moment `text` names, as an aware UTC datetime, or None when it names none.
 
     `now` anchors relative words, so the result depends only on the arguments.
     """
     local_now = now.astimezone(tz).replace(tzinfo=None)
+    text = " ".join(text.casefold().split())
+    if _BARE_NUMBER.match(text):  # "1" is a button number or a slip, not the 1st of some month
+        return None
+    text = _rewrite(text, local_now)
     parsed = dateparser.parse(
         text,
         languages=["en"],
@@ -74,10 +106,11 @@ def add_business_days(day: date, count: int) -> date:
     return day
 
 
-def show_moment(moment: datetime, tz: ZoneInfo) -> str:
-    """A moment as a person reads it in their zone: 'Thu 26 Nov, 20:00'."""
+def show_moment(moment: datetime, tz: ZoneInfo, *, year: bool = False) -> str:
+    """A moment as a person reads it in their zone: 'Thu 26 Nov, 20:00' (or 'Thu 26 Nov 2026, 20:00')."""
     local = moment.astimezone(tz)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    shown_year = f" {local.year}" if year else ""
+    return f"{local:%a} {local.day} {local:%b}{shown_year}, {local:%H:%M}"
 
 
 def show_day(day: date) -> str:

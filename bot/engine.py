@@ -28,6 +28,8 @@ IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
 _EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
 _SCALE = re.compile(r"^([1-5])(?:\s*(?:/|out of|of)\s*5)?$")
 _SCALE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_NUMBER_LIST = re.compile(r"^\s*\d+(\s*(,|and|&|\+)\s*\d+)+\s*$")
+MAX_INTERVIEW_AGE = timedelta(days=60)  # older than this reads as a mistyped date
 
 
 @dataclass(frozen=True)
@@ -224,13 +226,11 @@ class _Turn:
 
     def on_message(self, raw: str) -> None:
         if len(raw) > MAX_MESSAGE_CHARS:
-            self.say(self.msg("too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}"))
+            self.retry("too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}")
             return
         text = clean_text(raw)
         if not text:
-            self.say(self.msg("empty"))
-            if self.iv is not None:
-                self.ask(intro=False)
+            self.retry("empty")
             return
         mode = self.conv.get("mode")
         if mode == "confirm_cancel":
@@ -250,7 +250,7 @@ class _Turn:
             self.command(command)
         elif isinstance(command, UnknownCommand):
             self.say(self.msg("unknown_command", command=command.word))
-            self.say(self.flow.help_text, self.idle_buttons() if self.iv is None else ())
+            self.cmd_help(None)
         elif self.iv is None:
             self.without_interview(text)
         else:
@@ -368,7 +368,7 @@ class _Turn:
         items = self.snap.interviews
         if number is not None:
             if not 1 <= number <= len(items):
-                self.say(self.msg("resume_unknown", number=number))
+                self.retry("resume_unknown", number=number)
                 return None
             return items[number - 1]
         if self.iv is not None:
@@ -793,7 +793,7 @@ class _Turn:
             return
         limit = fq.max_length or (q.max_length if q.kind != "list" else None) or MAX_MESSAGE_CHARS
         if len(text) > limit:
-            self.say(self.msg("field_too_long", limit=f"{limit:,}", length=f"{len(text):,}"))
+            self.retry("field_too_long", limit=f"{limit:,}", length=f"{len(text):,}")
             return
         parse = getattr(self, f"parse_{fq.kind}")
         parse(fq, text)
@@ -808,6 +808,8 @@ class _Turn:
         if fq.kind == "letters":
             self.answer_letters(value)
             return
+        if fq.kind in ("datetime", "date") and value is not None:  # show how the words were read
+            self.say(self.msg("noted", value=self.show_raw(fq, value)))
         self.store(value)
         self.advance(goto=option.next if option else None)
 
@@ -831,23 +833,29 @@ class _Turn:
                 return o
         return None
 
+    def retry(self, key: str, **values: Any) -> None:
+        """Say what was wrong with the answer, then ask the same question again, buttons and all."""
+        self.say(self.msg(key, **values))
+        if self.iv is not None and self.pos is not None:
+            self.ask(intro=False)
+
     def parse_choice(self, fq: Question, text: str) -> None:
         option = self.match_option(fq, text)
         if option is not None:
             self.take_value(fq, option.value, option)
+        elif fq.options_from and _NUMBER_LIST.match(text):
+            self.retry("one_at_a_time")
         elif fq.other_allowed:
             self.take_value(fq, text)
         else:
-            self.say(self.msg("bad_choice"))
-            self.ask(intro=False)
+            self.retry("bad_choice")
 
     parse_letters = parse_choice
 
     def parse_yesno(self, fq: Question, text: str) -> None:
         option = self.match_option(fq, text)
         if option is None:
-            self.say(self.msg("bad_yesno"))
-            self.ask(intro=False)
+            self.retry("bad_yesno")
         else:
             self.take_value(fq, option.value)
 
@@ -856,8 +864,7 @@ class _Turn:
         match = _SCALE.match(word)
         number = int(match.group(1)) if match else _SCALE_WORDS.get(word)
         if number is None:
-            self.say(self.msg("bad_scale"))
-            self.ask(intro=False)
+            self.retry("bad_scale")
         else:
             self.take_value(fq, number)
 
@@ -866,12 +873,13 @@ class _Turn:
             self.take_value(fq, self.now.isoformat())
             return
         moment = dates.parse_when(text, now=self.now, tz=self.tz, prefer="past")
+        shown = _short(text, 60)
         if moment is None:
-            self.say(self.msg("bad_date", text=_short(text, 60), example="today 2pm"))
+            self.retry("bad_date", text=shown, example="today 2pm")
         elif moment > self.now + timedelta(minutes=30):
-            self.say(self.msg("date_future_interview"))
-        elif moment < self.now - timedelta(days=366):
-            self.say(self.msg("date_too_far", text=_short(text, 60), example="yesterday 10:30"))
+            self.retry("date_future_interview")
+        elif moment < self.now - MAX_INTERVIEW_AGE:
+            self.retry("date_too_old", text=shown, when=dates.show_moment(moment, self.tz, year=True))
         else:
             self.take_value(fq, moment.isoformat())
 
@@ -882,11 +890,11 @@ class _Turn:
         day = dates.parse_day(text, now=self.now, tz=self.tz, prefer="future")
         today = self.now.astimezone(self.tz).date()
         if day is None:
-            self.say(self.msg("bad_date", text=_short(text, 60), example="next Friday"))
+            self.retry("bad_date", text=_short(text, 60), example="next Friday")
         elif day < today:
-            self.say(self.msg("date_past_decision"))
+            self.retry("date_past_decision")
         elif day > today + timedelta(days=366):
-            self.say(self.msg("date_too_far", text=_short(text, 60), example="Dec 4"))
+            self.retry("date_too_far", text=_short(text, 60), example="Dec 4")
         else:
             self.take_value(fq, day.isoformat())
 
