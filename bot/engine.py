@@ -191,6 +191,7 @@ class _Turn:
         return self.outcome()
 
     def on_open(self) -> None:
+        self.conv["mode"] = None  # a half-answered menu does not survive leaving the chat
         if self.iv is not None:
             self.say(self.msg("open_resume", company=self.iv.company))
             self.ask()
@@ -393,8 +394,10 @@ class _Turn:
             self.say(self.msg("nothing_to_go_back"))
             self.ask(intro=False)
             return
-        self.cursor.pop("return_to", None)
-        self.set_pos(history.pop())
+        previous = history.pop()
+        if previous == self.cursor.get("return_to"):  # backing out of an edit ends it
+            self.cursor.pop("return_to")
+        self.set_pos(previous)
         self.say(self.msg("back"))
         self.ask(intro=False)
 
@@ -445,7 +448,7 @@ class _Turn:
             self.ask(intro=False)
         elif self.cursor.get("return_to"):
             self.set_pos(self.cursor.pop("return_to"))
-            self.say(self.msg("cancel_edit"))
+            self.say(self.msg("edit_stopped"))
             self.ask(intro=False)
         elif self.iv is None:
             self.say(self.msg("nothing_active"), self.idle_buttons())
@@ -481,33 +484,37 @@ class _Turn:
         ]
 
     def edit_pick(self, text: str) -> None:
+        """The answer to "which answer would you like to change?": a number, a label or a command."""
         command = parse_command(text, self.flow)
         if isinstance(command, Command) and command.name in ("cancel", "back"):
             self.cmd_cancel(None)
             return
-        if isinstance(command, Command) and command.name == "edit" and command.number:
-            self.start_edit(command.number)
+        if isinstance(command, Command) and not (command.name == "edit" and command.number is None):
+            self.conv["mode"] = None
+            self.command(command)
             return
         editable = self.editable()
         word = loose(text)
-        number = (
-            int(word)
-            if word.isdigit()
-            else next((n for n, q in enumerate(editable, 1) if loose(q.label) == word or q.id == word), None)
-        )
+        by_label = (n for n, q in enumerate(editable, 1) if word in (loose(q.label), q.id))
+        number = int(word) if word.isdigit() else next(by_label, None)
         if number is None:
-            self.say(self.msg("edit_unknown"))
-            return
-        self.start_edit(number)
+            self.retry_edit_pick()
+        else:
+            self.start_edit(number)
+
+    def retry_edit_pick(self) -> None:
+        self.say(self.msg("edit_unknown"))
+        self.cmd_edit(None)
 
     def start_edit(self, number: int) -> None:
         editable = self.editable()
         if not 1 <= number <= len(editable):
-            self.say(self.msg("edit_unknown"))
+            self.retry_edit_pick()
             return
         self.conv["mode"] = None
         q = editable[number - 1]
         self.cursor.setdefault("return_to", self.pos)
+        self.cursor.setdefault("history", []).append(self.pos)  # so `back` returns to where they were
         self.set_pos(self.first_field_pos(q))
         self.ask(intro=False)
 
@@ -788,8 +795,11 @@ class _Turn:
 
     def answer_text(self, text: str) -> None:
         q, fq = self.current()
-        if q.kind == "list" and fq is q.fields[0] and loose(text) in self.flow.words["done"]:
-            self.end_list(q)
+        word = loose(text)
+        if q.kind == "list" and (
+            (fq is q.fields[0] and word in self.flow.words["done"]) or word in self.flow.words["finished"]
+        ):
+            self.end_list(q)  # "done" later in an item also ends the list; the item keeps what it has
             return
         limit = fq.max_length or (q.max_length if q.kind != "list" else None) or MAX_MESSAGE_CHARS
         if len(text) > limit:
