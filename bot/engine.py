@@ -18,7 +18,7 @@ from bot import dates, timing
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
-from bot.letters import debrief_summary, thank_you_letters
+from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
 
 STATE_VERSION = 1
@@ -119,6 +119,21 @@ def step_of(interview: Interview, flow: Flow | None = None) -> int:
 
 def progress_bar(step_number: int) -> str:
     return "▰" * step_number + "▱" * (TOTAL_STEPS - step_number)
+
+
+def person(text: str) -> dict[str, str | None]:
+    """A name and an optional email from "Dana Lee dana@acme.com" or "Tom O'Brien, head of data".
+
+    A title after a comma, a parenthesis or a dash is left out: letters need only the name.
+    """
+    match = _EMAIL.search(text)
+    email = match.group(1) if match else None
+    rest = _EMAIL.sub(" ", text) if match else text
+    name = re.split(r",|\(|\s[-–—]\s|\|", rest, maxsplit=1)[0]
+    name = " ".join(name.split()).strip(" -:;<>\"'")
+    if not name and email:
+        name = " ".join(part.capitalize() for part in re.split(r"[._-]+", email.split("@")[0]) if part)
+    return {"name": name or "your interviewer", "email": email}
 
 
 class _Values(dict[str, str]):
@@ -362,7 +377,10 @@ class _Turn:
             self.ask(intro=False)
         else:
             self.conv["active"] = None
-            self.say(self.msg("resume_finished", company=self.iv.company), self.idle_buttons())
+            self.say(self.msg("resume_finished", company=self.iv.company))
+            if "letter_review" in self.answers:  # the letter is what people come back for
+                self.show_letters(self.msg("letter_again", company=self.iv.company))
+            self.say(self.msg("idle"), self.idle_buttons())
 
     def resume_target(self, number: int | None) -> InterviewSummary | None:
         """The interview `resume [number]` means, or None after saying why there is none."""
@@ -526,7 +544,7 @@ class _Turn:
     def first_field_pos(self, q: Question) -> dict[str, Any]:
         if q.kind == "list":
             return {"q": q.id, "item": 0, "field": q.fields[0].id}
-        return {"q": q.id, "item": None, "field": None}
+        return {"q": q.id, "item": 0 if q.per_interviewer else None, "field": None}
 
     def find_pos(self, question_id: str) -> dict[str, Any]:
         return self.first_field_pos(self.flow.question(question_id))
@@ -534,9 +552,16 @@ class _Turn:
     def next_in_order(self, index: int) -> dict[str, Any] | None:
         for qid in self.flow.order[index + 1 :]:
             q = self.flow.question(qid)
-            if not q.hidden and self.applies(q):
+            if not q.hidden and self.applies(q) and not (q.profile and self.profile().get(q.id)):
                 return self.first_field_pos(q)
         return None
+
+    def profile(self) -> dict[str, Any]:
+        """What a person told once for all their interviews (such as the name to sign letters with)."""
+        return self.conv.setdefault("profile", {})
+
+    def interviewer_names(self) -> list[str]:
+        return [p["name"] for p in self.answers.get("interviewers") or []]
 
     def applies(self, q: Question) -> bool:
         if not q.ask_if:
@@ -565,6 +590,8 @@ class _Turn:
             return items[item].get(self.pos["field"]) if item < len(items) else None
         if q.id == "letter_edit":
             return None
+        if q.per_interviewer:
+            return (self.answers.get(q.id) or {}).get(str(self.pos["item"]))
         return self.answers.get(q.id)
 
     def store(self, value: Any) -> None:
@@ -578,13 +605,12 @@ class _Turn:
             fields = value if isinstance(value, dict) else {self.pos["field"]: value}
             items[item] = {**items[item], **fields}
             self.answers[q.id] = items
-        elif q.id == "letter_edit":
-            self.answers["letter_edit"] = {
-                **(self.answers.get("letter_edit") or {}),
-                str(self.pos["item"]): value,
-            }
+        elif q.per_interviewer or q.id == "letter_edit":
+            self.answers[q.id] = {**(self.answers.get(q.id) or {}), str(self.pos["item"]): value}
         else:
             self.answers[q.id] = value
+            if q.profile and value:
+                self.profile()[q.id] = value
         self.changed = True
 
     def advance(self, *, end_list: bool = False, goto: str | None = None) -> None:
@@ -607,6 +633,8 @@ class _Turn:
                 nxt = self.after(q)
             else:
                 nxt = {**old, "item": old["item"] + 1, "field": fields[0]}
+        elif q.per_interviewer and old["item"] + 1 < len(self.interviewer_names()):
+            nxt = {**old, "item": old["item"] + 1}
         elif q.next:
             nxt = self.find_pos(q.next)
         else:
@@ -653,28 +681,28 @@ class _Turn:
 
     # ---------------------------------------------------------------- asking
 
-    def values(self, **extra: str) -> _Values:
-        interviewers = self.answers.get("interviewers") or []
-        item = ""
+    def values(self) -> _Values:
+        names = self.interviewer_names()
+        item, person = "", names[0] if names else None
         if self.pos and self.pos.get("item") is not None:
+            index = self.pos["item"]
             q = self.flow.question(self.pos["q"])
             items = self.answers.get(q.id) or []
-            if q.kind == "list" and self.pos["item"] < len(items):
-                item = _short(items[self.pos["item"]].get(q.fields[0].id) or "", 80)
-            if q.id == "letter_edit" and self.pos["item"] < len(interviewers):
-                extra.setdefault("name", interviewers[self.pos["item"]]["name"])
+            if q.kind == "list" and index < len(items):
+                item = _short(items[index].get(q.fields[0].id) or "", 80)
+            if (q.per_interviewer or q.id == "letter_edit") and index < len(names):
+                person = names[index]
         return _Values(
             company=self.answers.get("company") or "the company",
             role=self.answers.get("role") or "the role",
-            interviewer=interviewers[0]["name"] if interviewers else "your interviewer",
+            interviewer=person or "your interviewer",
+            name=person or "the hiring team",
             item=item,
-            name=extra.pop("name", "the hiring team"),
-            **extra,
         )
 
     def prompt_text(self) -> str:
         q, fq = self.current()
-        if q.kind == "list" and fq is q.fields[0]:
+        if (q.kind == "list" and fq is q.fields[0]) or q.per_interviewer:
             template = q.prompt if self.pos["item"] == 0 else (q.next_item_prompt or q.prompt)
         else:
             template = fq.prompt
@@ -695,7 +723,7 @@ class _Turn:
         elif fq.kind == "scale":
             opts = [Option(str(n), str(n)) for n in range(1, 6)]
         elif fq.kind == "letters":
-            letters = thank_you_letters(self.answers, sender=self.snap.display_name, tz=self.tz)
+            letters = self.letters()
             edits = [
                 Option(
                     f"edit:{i}",
@@ -707,6 +735,10 @@ class _Turn:
             opts = [opts[0], *edits, *opts[1:]]
         elif fq.kind in ("datetime", "date"):
             opts = [Option(s, s) for s in fq.suggestions]
+        elif fq.suggest_display_name and self.snap.display_name:
+            opts = [Option(self.snap.display_name, _short(self.snap.display_name, BUTTON_LABEL_MAX))]
+        elif fq.per_interviewer and self.pos and self.pos["item"] > 0:
+            opts = [Option("same", "Same topic", ("same", "the same", "same as before", "same one"))]
         return [(str(i), o) for i, o in enumerate(opts)]
 
     def ask(self, *, intro: bool = False) -> None:
@@ -731,7 +763,11 @@ class _Turn:
         self.say(text, tuple(buttons))
 
     def ask_letters(self, text: str, buttons: tuple[Button, ...]) -> None:
-        letters = thank_you_letters(self.answers, sender=self.snap.display_name, tz=self.tz)
+        self.show_letters(text)
+        self.say(self.timing_advice(), buttons)
+
+    def show_letters(self, text: str) -> None:
+        letters = self.letters()
         for letter in letters:
             self.say(
                 f"Thank-you letter to **{letter.to_name}**" if len(letters) > 1 else text,
@@ -742,7 +778,10 @@ class _Turn:
                     email_subject=letter.subject,
                 ),
             )
-        self.say(self.timing_advice(), buttons)
+
+    def letters(self) -> list[Letter]:
+        sender = self.answers.get("signature") or self.profile().get("signature") or self.snap.display_name
+        return thank_you_letters(self.answers, sender=sender, tz=self.tz)
 
     def timing_advice(self) -> str:
         if self.answers.get("thank_you_by") == "post":
@@ -824,14 +863,15 @@ class _Turn:
         self.advance(goto=option.next if option else None)
 
     def parse_text(self, fq: Question, text: str) -> None:
-        self.take_value(fq, text)
+        option = self.match_option(fq, text) if fq.per_interviewer else None
+        if option is not None and option.value == "same":
+            previous = self.answers.get(fq.id) or {}
+            self.take_value(fq, previous.get(str(self.pos["item"] - 1)))
+        else:
+            self.take_value(fq, text)
 
     def parse_person(self, fq: Question, text: str) -> None:
-        match = _EMAIL.search(text)
-        email = match.group(1) if match else None
-        name = _EMAIL.sub(" ", text) if match else text
-        name = " ".join(name.replace(",", " ").split()).strip(" -:;()<>")
-        self.take_value(fq, {"name": name or (email or "").split("@")[0], "email": email})
+        self.take_value(fq, person(text))
 
     def match_option(self, fq: Question, text: str) -> Option | None:
         word = loose(text)

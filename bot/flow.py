@@ -45,6 +45,9 @@ class Question:
     next_item_prompt: str = ""
     fields: tuple[Question, ...] = ()
     edit_label: str = ""
+    per_interviewer: bool = False
+    profile: bool = False
+    suggest_display_name: bool = False
     edit_aliases: tuple[str, ...] = ()
 
     def field(self, field_id: str) -> Question:
@@ -137,6 +140,9 @@ def _question(raw: dict[str, Any], section: str) -> Question:
             "max_items",
             "next_item_prompt",
             "edit_label",
+            "per_interviewer",
+            "profile",
+            "suggest_display_name",
         )
         if k in raw
     }

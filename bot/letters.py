@@ -28,7 +28,7 @@ QUESTION_WORDS = 10
 class Letter:
     to_name: str
     to_email: str | None
-    subject: str
+    subject: str | None  # None for a letter sent by post
     body: str
 
 
@@ -52,6 +52,8 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
     """One letter per interviewer (or one to the hiring team), with the person's own edits kept."""
     interviewers = answers.get("interviewers") or [{"name": "Hiring Team", "email": None}]
     edits: dict[str, str] = answers.get("letter_edit") or {}
+    topics: dict[str, str] = answers.get("letter_topic") or {}
+    by_post = answers.get("thank_you_by") == "post"
     interview_at = datetime.fromisoformat(answers["interview_at"])
     improve = answers.get("answer_to_improve")
     clarification = answers.get("improve_how") if improve and improve != "none" else None
@@ -64,12 +66,13 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
             weekday=f"{interview_at.astimezone(tz):%A}",
             role=role,
             company=answers.get("company") or "your company",
-            topic=_topic(answers.get("letter_topic") or "the role and the team"),
+            topic=_topic(topics.get(str(index)) or topics.get("0") or "the role and the team"),
             clarification=_sentence(_words(clarification, CLARIFY_WORDS)) if clarification else None,
             clarify_question=_words(str(improve), QUESTION_WORDS) if clarification else "",
             sender=sender or "[Your name]",
         )
-        letters.append(Letter(person["name"], person.get("email"), subject, body.strip()))
+        email = None if by_post else person.get("email")
+        letters.append(Letter(person["name"], email, None if by_post else subject, body.strip()))
     return letters
 
 

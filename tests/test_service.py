@@ -143,3 +143,41 @@ def test_turns_of_one_person_never_interleave(any_url, pools):
     texts = sorted(v for item in items for v in item.values())
     assert len(texts) == 60 and len(set(texts)) == 60
     assert len(items) == 20
+
+
+# From the role to the end of step 2, with everything optional left out.
+TO_THE_LETTER = [
+    "Designer",
+    "done",
+    "just now",
+    "skip",
+    "Email",
+    "done",
+    "ok",
+    "skip",
+    "4",
+    "yes",
+    "None",
+    "done",
+    "yes",
+    "good",
+    "less",
+    "skip",
+    "skip",
+]
+
+
+def test_the_signature_is_asked_once_and_remembered_for_the_next_interview(sqlite_db):
+    chat = Chat(make_service(sqlite_db))
+    for line in ["hi", "ACME", *TO_THE_LETTER]:
+        chat.say(line)
+    assert "How should I sign your letters?" in chat.last
+    assert "Name one specific topic" in chat.say("Maya Rivera")
+    chat.say("growth plans")
+    chat.click("Mark as sent")
+    for line in ["new", "Globex", *TO_THE_LETTER[:-1]]:
+        chat.say(line)
+    reply = chat.say(TO_THE_LETTER[-1])
+    assert "How should I sign" not in reply
+    assert "Name one specific topic" in reply
+    assert "Kind regards,\nMaya Rivera" in chat.say("the data platform")

@@ -78,7 +78,7 @@ def _answers(**extra):
         "role": "Product Designer",
         "interviewers": [{"name": "Dana Lee", "email": "dana@acme.com"}],
         "interview_at": NOW.isoformat(),
-        "letter_topic": "the plan to rebuild onboarding",
+        "letter_topic": {"0": "the plan to rebuild onboarding"},
     }
     return {**base, **extra}
 
@@ -86,10 +86,10 @@ def _answers(**extra):
 @pytest.mark.parametrize(
     "answers",
     [
-        _answers(letter_topic="growth"),
+        _answers(letter_topic={"0": "growth"}),
         _answers(),
         _answers(
-            letter_topic="word " * 300,
+            letter_topic={"0": "word " * 300},
             answer_to_improve="question " * 100,
             improve_how="clarification " * 500,
             interviewers=[{"name": "Dana Maria Lee-Smith", "email": None}],
@@ -148,3 +148,49 @@ def test_every_message_is_a_valid_template():
     for key, template in flow.messages.items():
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert flow.message(key, **dict.fromkeys(names, "x")), key
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "email"),
+    [
+        ("Dana Lee dana@acme.com", "Dana Lee", "dana@acme.com"),
+        ("Priya Nair <priya.nair@globex.example>", "Priya Nair", "priya.nair@globex.example"),
+        ("Dr. Bill Lumbergh (VP Eng)", "Dr. Bill Lumbergh", None),
+        ("Tom O'Brien, head of analytics", "Tom O'Brien", None),
+        ("Sam Ortiz - CTO", "Sam Ortiz", None),
+        ("samir.khan@x.example", "Samir Khan", "samir.khan@x.example"),
+    ],
+)
+def test_person_takes_the_name_and_email_and_leaves_titles_out(text, name, email):
+    from bot.engine import person
+
+    assert person(text) == {"name": name, "email": email}
+
+
+def test_letters_by_post_carry_no_email_or_subject_and_each_person_gets_their_topic():
+    answers = _answers(
+        thank_you_by="post",
+        interviewers=[{"name": "Sam", "email": "s@x.example"}, {"name": "Priya", "email": None}],
+        letter_topic={"0": "the data warehouse", "1": "mentoring juniors"},
+    )
+    sam, priya = thank_you_letters(answers, sender="Maya", tz=BERLIN)
+    assert sam.to_email is None and sam.subject is None
+    assert "the data warehouse" in sam.body and "mentoring juniors" not in sam.body
+    assert "mentoring juniors" in priya.body
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("end of next week", date(2026, 12, 4)),
+        ("end of the week", date(2026, 11, 27)),
+        ("in a few days", date(2026, 11, 29)),
+        ("within a week", date(2026, 12, 3)),
+        ("within 2 weeks", date(2026, 12, 10)),
+        ("mid December", date(2026, 12, 15)),
+        ("early January", date(2027, 1, 5)),
+        ("1", None),
+    ],
+)
+def test_decision_phrases_people_use(text, expected):
+    assert dates.parse_day(text, now=NOW, tz=BERLIN, prefer="future") == expected
