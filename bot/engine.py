@@ -62,6 +62,7 @@ class InterviewSummary:
     step: int
     created_at: datetime
     letter_status: str | None = None
+    interview_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -331,7 +332,7 @@ class _Turn:
         lines, buttons = [self.msg("list_header")], []
         for number, item in enumerate(self.snap.interviews, start=1):
             title = " · ".join(p for p in (item.company, item.role) if p) or "(not named yet)"
-            day = dates.show_day(item.created_at.astimezone(self.tz).date())
+            day = dates.show_day((item.interview_at or item.created_at).astimezone(self.tz).date())
             if item.status == IN_PROGRESS:
                 state = "in progress" if item.id == self.conv.get("active") else "paused"
                 state = f"step {item.step} of {TOTAL_STEPS}, {state}"

@@ -66,6 +66,7 @@ class Interview(Base):
     company: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
     letter_status: Mapped[str | None] = mapped_column(String(20))  # None, "later" or "sent"
+    interview_at: Mapped[datetime | None]
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

@@ -86,6 +86,7 @@ def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ..
             Interview.step,
             Interview.created_at,
             Interview.letter_status,
+            Interview.interview_at,
         )
         .where(Interview.user_pk == user.id)
         .order_by(Interview.created_at, Interview.id)
@@ -108,6 +109,8 @@ def save_interview(
     row.company = (interview.answers.get("company") or None) and interview.answers["company"][:200]
     row.role = (interview.answers.get("role") or None) and interview.answers["role"][:200]
     row.letter_status = interview.answers.get("letter_review")
+    when = interview.answers.get("interview_at")
+    row.interview_at = datetime.fromisoformat(when) if when else None
     row.answers = interview.answers
     row.cursor = interview.cursor
     row.updated_at = now
