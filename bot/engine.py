@@ -29,6 +29,12 @@ _EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
 _SCALE = re.compile(r"^([1-5])(?:\s*(?:/|out of|of)\s*5)?$")
 _SCALE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _NUMBER_LIST = re.compile(r"^\s*\d+(\s*(,|and|&|\+)\s*\d+)+\s*$")
+# "I just had an interview at ACME for the designer role" names the company.
+_COMPANY_HINT = re.compile(
+    r"\binterview(?:ed)?\s+(?:at|with)\s+(?P<company>[^.,!?;:\n]{1,80}?)"
+    r"(?=\s+(?:for|today|this|just|yesterday|earlier|and|about)\b|\s*[.,!?;:\n]|\s*$)",
+    re.IGNORECASE,
+)
 MAX_INTERVIEW_AGE = timedelta(days=60)  # older than this reads as a mistyped date
 
 
@@ -274,9 +280,10 @@ class _Turn:
             self.answer_text(text)
 
     def without_interview(self, text: str) -> None:
-        """A message when no debrief is active: a first-timer starts one; others get a menu."""
-        if not self.snap.interviews:
-            self.start_new()
+        """A message when no debrief is active: a first-timer or a named interview starts one."""
+        named = _COMPANY_HINT.search(text)
+        if named or not self.snap.interviews:
+            self.start_new(_short(named.group("company").strip(), 200) if named else None)
         elif loose(text) in self.flow.words["greetings"]:
             self.say(self.msg("open_idle"), self.idle_buttons())
         else:
@@ -315,7 +322,8 @@ class _Turn:
             self.say(self.msg("paused_other", company=self.iv.company))
         self.start_new()
 
-    def start_new(self) -> None:
+    def start_new(self, company: str | None = None) -> None:
+        """Open a new debrief; a company already named ("I had an interview at ACME") is taken."""
         if not self.conv.get("welcomed"):
             self.say(self.msg("first_welcome"))
             self.conv["welcomed"] = True
@@ -323,7 +331,13 @@ class _Turn:
         self.answers, self.cursor, self.status = {}, {"pos": None, "history": []}, IN_PROGRESS
         self.conv["active"] = self.iv.id
         self.set_pos(self.first_pos())
-        self.ask(intro=True)
+        if company is None:
+            self.ask(intro=True)
+            return
+        self.say(self.flow.section_of[self.pos["q"]].intro)
+        self.say(self.msg("company_noted", company=company))
+        self.store(company)
+        self.advance()
 
     def cmd_list(self, _: int | None) -> None:
         if not self.snap.interviews:
@@ -836,6 +850,9 @@ class _Turn:
     def answer_text(self, text: str) -> None:
         q, fq = self.current()
         word = loose(text)
+        if self.pos["q"] == self.flow.order[0] and word in self.flow.words["greetings"]:
+            self.retry("greeting_again")  # "hi" twice is a greeting, not a company called Hi
+            return
         if q.kind == "list" and (
             (fq is q.fields[0] and word in self.flow.words["done"]) or word in self.flow.words["finished"]
         ):
