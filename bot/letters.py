@@ -79,20 +79,29 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
 def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
     """The end-of-step-2 "do again / improve next time" card, built from the assessment."""
     keep, improve = [], []
+    rating = answers.get("happy_with_answers")
+    improve_question = answers.get("answer_to_improve")
     if answers.get("positives"):
         keep.append(answers["positives"])
     for item in answers.get("questions") or []:
-        if (
-            item.get("reaction")
-            and item.get("question")
-            and answers.get("answer_to_improve") != item["question"]
-        ):
+        if item.get("reaction") and item.get("question") and improve_question != item["question"]:
             keep.append(f"Your answer to “{_words(item['question'], QUESTION_WORDS)}” ({item['reaction']})")
             break
-    if answers.get("answer_to_improve") not in (None, "none"):
+    if isinstance(rating, int) and rating >= 4:
+        keep.append(f"The way you prepared: you rated your answers {rating} of 5")
+    if answers.get("interviewer_satisfied") == "yes":
+        keep.append("What you did to keep the interviewer engaged: they seemed satisfied")
+    for item in answers.get("follow_ups") or []:
+        if item.get("hint") == "interest":
+            keep.append(f"Build on the interest behind “{_words(item['question'], QUESTION_WORDS)}”")
+    if improve_question not in (None, "none"):
         how = answers.get("improve_how")
-        line = f"Your answer to “{_words(answers['answer_to_improve'], QUESTION_WORDS)}”"
+        line = f"Your answer to “{_words(improve_question, QUESTION_WORDS)}”"
         improve.append(f"{line}: {how}" if how else line)
+    if isinstance(rating, int) and rating <= 3:
+        improve.append(f"Rehearse your key stories out loud: you rated your answers {rating} of 5")
+    if answers.get("interviewer_satisfied") == "no":
+        improve.append("Look for what left the interviewer unconvinced: the follow-ups are the best clue")
     for item in answers.get("follow_ups") or []:
         if item.get("hint") == "concern":
             improve.append(
@@ -102,6 +111,8 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
         improve.append(answers["could_be_better"])
     if answers.get("dress_issue"):
         improve.append(f"Dress: {answers['dress_issue']}")
+    elif answers.get("dressed_ok") == "no":
+        improve.append("Dress: check what people wear there before the next interview")
     return (
         _env.get_template("summary.txt.j2")
         .render(

@@ -130,8 +130,9 @@ def test_summary_lists_concerns_and_improvements():
         ),
         title="Your debrief",
     )
-    assert "Clear story" in card and "Pace" in card
-    assert "Can you relocate?" in card and "When?" not in card
+    keep, improve = card.split("Improve next time")
+    assert "Clear story" in keep and "Pace" in improve
+    assert "Can you relocate?" in improve and "When?" in keep
 
 
 def test_content_file_parses_and_refers_only_to_known_questions():
@@ -194,3 +195,20 @@ def test_letters_by_post_carry_no_email_or_subject_and_each_person_gets_their_to
 )
 def test_decision_phrases_people_use(text, expected):
     assert dates.parse_day(text, now=NOW, tz=BERLIN, prefer="future") == expected
+
+
+def test_a_low_rating_an_unconvinced_interviewer_and_dress_always_reach_the_card():
+    card = debrief_summary(
+        _answers(happy_with_answers=2, interviewer_satisfied="no", dressed_ok="no"), title="Your debrief"
+    )
+    improve = card.split("Improve next time")[1]
+    assert "2 of 5" in improve
+    assert "unconvinced" in improve
+    assert "Dress:" in improve
+    assert "Nothing pressing" not in card
+
+
+def test_a_good_interview_is_kept_in_do_again():
+    card = debrief_summary(_answers(happy_with_answers=5, interviewer_satisfied="yes"), title="Your debrief")
+    keep = card.split("Improve next time")[0]
+    assert "5 of 5" in keep and "seemed satisfied" in keep
