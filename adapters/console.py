@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+import select
 import sys
 from typing import TextIO
 
@@ -14,6 +16,15 @@ from bot.service import ConversationService
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
 _ANSI_BOLD, _ANSI_DIM, _ANSI_RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _more_waiting(stream: TextIO, wait_s: float = 0.05) -> bool:
+    """Whether more typed input is already on its way: pasted lines arrive within milliseconds."""
+    try:
+        ready, _, _ = select.select([stream], [], [], wait_s)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return bool(ready)
 
 
 def console_user(name: str) -> UserKey:
@@ -68,8 +79,12 @@ class ConsoleAdapter:
             if self.pretty:
                 self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await asyncio.to_thread(self._read_message)
             if not line:  # end of input
+                if self.pretty:
+                    self.stdout.write(
+                        "\nBye! Your notes are saved; run it again to pick up where you left off.\n"
+                    )
                 break
             await self._turn(self._incoming(line.rstrip("\n")))
 
@@ -79,6 +94,18 @@ class ConsoleAdapter:
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         if user == self.user and replies:
             self._print(replies)
+
+    def _read_message(self) -> str:
+        """One message: a line, or on a terminal every line of a paste (such as a whole letter)."""
+        message = self.stdin.readline()
+        if not self.pretty or not message:
+            return message
+        while _more_waiting(self.stdin):
+            line = self.stdin.readline()
+            if not line:
+                break
+            message += line
+        return message
 
     def _incoming(self, line: str) -> Incoming:
         """A typed line; the number or label of a button just shown counts as clicking it."""

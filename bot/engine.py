@@ -698,13 +698,15 @@ class _Turn:
 
     def values(self) -> _Values:
         names = self.interviewer_names()
-        item, person = "", names[0] if names else None
+        item, last, person = "", "", names[0] if names else None
         if self.pos and self.pos.get("item") is not None:
             index = self.pos["item"]
             q = self.flow.question(self.pos["q"])
             items = self.answers.get(q.id) or []
             if q.kind == "list" and index < len(items):
                 item = _short(items[index].get(q.fields[0].id) or "", 80)
+            if q.kind == "list" and 0 < index <= len(items):
+                last = _short(items[index - 1].get(q.fields[0].id) or "", 80)
             if (q.per_interviewer or q.id == "letter_edit") and index < len(names):
                 person = names[index]
         return _Values(
@@ -713,6 +715,7 @@ class _Turn:
             interviewer=person or "your interviewer",
             name=person or "the hiring team",
             item=item,
+            last=last,
         )
 
     def prompt_text(self) -> str:

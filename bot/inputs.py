@@ -10,13 +10,14 @@ MAX_MESSAGE_CHARS = 4000
 # Bidi embeddings, overrides and isolates can reorder text shown back to the person; plain
 # right-to-left letters are kept as they are.
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
 _EDGE_PUNCT = ".,!?;:'\"“”‘’()[]*_~` "
 
 
 def clean_text(raw: str) -> str:
     """NFC-normalised text without control characters, with runs of spaces folded and ends trimmed."""
-    text = unicodedata.normalize("NFC", raw).translate(_BIDI_CONTROLS)
+    text = _ANSI.sub("", unicodedata.normalize("NFC", raw)).translate(_BIDI_CONTROLS)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

@@ -103,14 +103,14 @@ def test_a_killed_chat_resumes_at_the_pending_question(sqlite_url):
         ("just now", "Did they say when you'd hear back?"),
         ("next Friday", "by email or by post?"),
         ("1", "What was one question they asked you?"),
-        ("Tell me about yourself", "What did you answer"),
+        ("Tell me about yourself", "what did you answer?"),
     ]:
         first.send(line)
         first.wait_for(reply)
     first.kill()  # no goodbye, no flush: as if the machine lost power
 
     second = LiveChat(sqlite_url)
-    greeting = second.wait_for("What did you answer")
+    greeting = second.wait_for("what did you answer?")
     assert "Welcome back! We were debriefing ACME" in greeting
     assert "“Tell me about yourself”" in greeting
     second.send("My career story in two minutes")
@@ -160,3 +160,30 @@ def test_render_numbers_buttons_across_replies_and_frames_letters(pretty):
     assert "  1) Email\n  2) Post" in out and "  3) Done" in out
     assert "----- Letter to Dana (to: d@x.example) -----\nSubject: Thanks\n\nDear Dana," in out
     assert ("\033[1mone\033[0m" in out) is pretty
+
+
+def test_on_a_terminal_a_pasted_letter_arrives_as_one_message():
+    import asyncio
+    import io
+
+    from adapters.console import ConsoleAdapter
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen = []
+
+        def handle(self, incoming):
+            self.seen.append(incoming)
+            return [Reply("ok")]
+
+    master, slave = os.openpty()
+    service = Recorder()
+    with os.fdopen(slave, "r") as terminal:
+        os.write(master, b"Dear Dana,\nThank you for today.\nBest, Maya\n\x04\x04")
+        adapter = ConsoleAdapter(
+            service=service, user_name="Maya", stdin=terminal, stdout=io.StringIO(), pretty=True
+        )
+        asyncio.run(asyncio.wait_for(adapter.start(), timeout=TIMEOUT_S))
+    os.close(master)
+    texts = [i.text for i in service.seen if i.kind == "message"]
+    assert texts == ["Dear Dana,\nThank you for today.\nBest, Maya"]

@@ -20,7 +20,7 @@ NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)  # Thursday, 15:10 in Berlin
 
 
 def test_clean_text_folds_spaces_and_drops_controls():
-    assert clean_text("  a\u00a0\u00a0b \x1b[31m\r\n\r\n\r\n\r\nc\u202e ") == "a b [31m\n\nc"
+    assert clean_text("  a\u00a0\u00a0b \x1b[31mred\x1b[0m\r\n\r\n\r\n\r\nc\u202e ") == "a b red\n\nc"
     assert loose("  “Done!” ") == "done"
     assert loose("That’s ALL") == "that's all"
 
