@@ -11,10 +11,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
-from bot import dates, timing
+from bot import answers, dates, timing
+from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
@@ -25,17 +26,12 @@ STATE_VERSION = 1
 HISTORY_LIMIT = 200
 BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
 IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
-_EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
-_SCALE = re.compile(r"^([1-5])(?:\s*(?:/|out of|of)\s*5)?$")
-_SCALE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_NUMBER_LIST = re.compile(r"^\s*\d+(\s*(,|and|&|\+)\s*\d+)+\s*$")
 # "I just had an interview at ACME for the designer role" names the company.
 _COMPANY_HINT = re.compile(
     r"\binterview(?:ed)?\s+(?:at|with)\s+(?P<company>[^.,!?;:\n]{1,80}?)"
     r"(?=\s+(?:for|today|this|just|yesterday|earlier|and|about)\b|\s*[.,!?;:\n]|\s*$)",
     re.IGNORECASE,
 )
-MAX_INTERVIEW_AGE = timedelta(days=60)  # older than this reads as a mistyped date
 
 
 @dataclass(frozen=True)
@@ -128,31 +124,11 @@ def progress_bar(step_number: int) -> str:
     return "▰" * step_number + "▱" * (TOTAL_STEPS - step_number)
 
 
-def person(text: str) -> dict[str, str | None]:
-    """A name and an optional email from "Dana Lee dana@acme.com" or "Tom O'Brien, head of data".
-
-    A title after a comma, a parenthesis or a dash is left out: letters need only the name.
-    """
-    match = _EMAIL.search(text)
-    email = match.group(1) if match else None
-    rest = _EMAIL.sub(" ", text) if match else text
-    name = re.split(r",|\(|\s[-–—]\s|\|", rest, maxsplit=1)[0]
-    name = " ".join(name.split()).strip(" -:;<>\"'")
-    if not name and email:
-        name = " ".join(part.capitalize() for part in re.split(r"[._-]+", email.split("@")[0]) if part)
-    return {"name": name or "your interviewer", "email": email}
-
-
 class _Values(dict[str, str]):
     """Prompt values; an unknown {name} stays visible instead of crashing the turn."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class _Turn:
@@ -283,7 +259,7 @@ class _Turn:
         """A message when no debrief is active: a first-timer or a named interview starts one."""
         named = _COMPANY_HINT.search(text)
         if named or not self.snap.interviews:
-            self.start_new(_short(named.group("company").strip(), 200) if named else None)
+            self.start_new(short(named.group("company").strip(), 200) if named else None)
         elif loose(text) in self.flow.words["greetings"]:
             self.say(self.msg("open_idle"), self.idle_buttons())
         else:
@@ -352,12 +328,12 @@ class _Turn:
                 state = f"step {item.step} of {TOTAL_STEPS}, {state}"
                 buttons.append(
                     Button(
-                        _short(f"Resume {number}: {item.company or 'interview'}", 75), f"cmd:resume:{number}"
+                        short(f"Resume {number}: {item.company or 'interview'}", 75), f"cmd:resume:{number}"
                     )
                 )
             else:
                 state = "debriefed" if item.status == DONE else "stopped"
-            lines.append(f"{number}. **{_short(title, 80)}** · {day} · {state}")
+            lines.append(f"{number}. **{short(title, 80)}** · {day} · {state}")
         if buttons:
             lines.append(self.msg("list_footer"))
         self.say("\n".join(lines), tuple(buttons[-5:]))
@@ -469,7 +445,7 @@ class _Turn:
             return
         self.conv["mode"] = "edit_pick"
         buttons = tuple(
-            Button(_short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), f"cmd:edit:{n}")
+            Button(short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), f"cmd:edit:{n}")
             for n, q in enumerate(editable, 1)
         )
         self.say(self.msg("edit_pick"), (*buttons[:24], Button("Cancel", "cmd:cancel")))
@@ -704,9 +680,9 @@ class _Turn:
             q = self.flow.question(self.pos["q"])
             items = self.answers.get(q.id) or []
             if q.kind == "list" and index < len(items):
-                item = _short(items[index].get(q.fields[0].id) or "", 80)
+                item = short(items[index].get(q.fields[0].id) or "", 80)
             if q.kind == "list" and 0 < index <= len(items):
-                last = _short(items[index - 1].get(q.fields[0].id) or "", 80)
+                last = short(items[index - 1].get(q.fields[0].id) or "", 80)
             if (q.per_interviewer or q.id == "letter_edit") and index < len(names):
                 person = names[index]
         return _Values(
@@ -733,7 +709,7 @@ class _Turn:
             for item in self.answers.get("questions") or []:
                 if item.get("question"):
                     opts.append(
-                        Option(value=item["question"], label=_short(item["question"], BUTTON_LABEL_MAX))
+                        Option(value=item["question"], label=short(item["question"], BUTTON_LABEL_MAX))
                     )
         opts.extend(fq.options)
         if fq.kind == "yesno":
@@ -745,7 +721,7 @@ class _Turn:
             edits = [
                 Option(
                     f"edit:{i}",
-                    _short(fq.edit_label.format(name=letter.to_name), BUTTON_LABEL_MAX),
+                    short(fq.edit_label.format(name=letter.to_name), BUTTON_LABEL_MAX),
                     fq.edit_aliases if len(letters) == 1 else (),
                 )
                 for i, letter in enumerate(letters)
@@ -754,7 +730,7 @@ class _Turn:
         elif fq.kind in ("datetime", "date"):
             opts = [Option(s, s) for s in fq.suggestions]
         elif fq.suggest_display_name and self.snap.display_name:
-            opts = [Option(self.snap.display_name, _short(self.snap.display_name, BUTTON_LABEL_MAX))]
+            opts = [Option(self.snap.display_name, short(self.snap.display_name, BUTTON_LABEL_MAX))]
         elif fq.per_interviewer and self.pos and self.pos["item"] > 0:
             opts = [Option("same", "Same topic", ("same", "the same", "same as before", "same one"))]
         return [(str(i), o) for i, o in enumerate(opts)]
@@ -821,7 +797,7 @@ class _Turn:
         if value is None:
             return "(skipped)"
         if q.kind == "list":
-            return _short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or "(none)", 80)
+            return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or "(none)", 80)
         if q.kind == "datetime":
             return dates.show_moment(datetime.fromisoformat(value), self.tz)
         if q.kind == "date":
@@ -833,7 +809,7 @@ class _Turn:
         for option in q.options:
             if option.value == value:
                 return option.label
-        return f"“{_short(str(value), 80)}”"
+        return f"“{short(str(value), 80)}”"
 
     # ---------------------------------------------------------------- answering
 
@@ -865,8 +841,16 @@ class _Turn:
         if len(text) > limit:
             self.retry("field_too_long", limit=f"{limit:,}", length=f"{len(text):,}")
             return
-        parse = getattr(self, f"parse_{fq.kind}")
-        parse(fq, text)
+        options = [o for _, o in self.options(fq)]
+        if fq.per_interviewer and (same := answers.match_option(options, text)) and same.value == "same":
+            text = (self.answers.get(fq.id) or {}).get(str(self.pos["item"] - 1)) or text
+        result = answers.parse_answer(
+            fq, text, options=options, now_words=self.flow.words["now"], now=self.now, tz=self.tz
+        )
+        if isinstance(result, answers.Problem):
+            self.retry(result.key, **result.values)
+        else:
+            self.take_value(fq, result.value, result.option)
 
     def end_list(self, q: Question) -> None:
         if q.id not in self.answers:
@@ -883,91 +867,11 @@ class _Turn:
         self.store(value)
         self.advance(goto=option.next if option else None)
 
-    def parse_text(self, fq: Question, text: str) -> None:
-        option = self.match_option(fq, text) if fq.per_interviewer else None
-        if option is not None and option.value == "same":
-            previous = self.answers.get(fq.id) or {}
-            self.take_value(fq, previous.get(str(self.pos["item"] - 1)))
-        else:
-            self.take_value(fq, text)
-
-    def parse_person(self, fq: Question, text: str) -> None:
-        self.take_value(fq, person(text))
-
-    def match_option(self, fq: Question, text: str) -> Option | None:
-        word = loose(text)
-        options = [o for _, o in self.options(fq)]
-        if word.isdigit() and 1 <= int(word) <= len(options):
-            return options[int(word) - 1]
-        for o in options:
-            if word in (loose(o.label), loose(o.value)) or word in o.aliases:
-                return o
-        return None
-
     def retry(self, key: str, **values: Any) -> None:
         """Say what was wrong with the answer, then ask the same question again, buttons and all."""
         self.say(self.msg(key, **values))
         if self.iv is not None and self.pos is not None:
             self.ask(intro=False)
-
-    def parse_choice(self, fq: Question, text: str) -> None:
-        option = self.match_option(fq, text)
-        if option is not None:
-            self.take_value(fq, option.value, option)
-        elif fq.options_from and _NUMBER_LIST.match(text):
-            self.retry("one_at_a_time")
-        elif fq.other_allowed:
-            self.take_value(fq, text)
-        else:
-            self.retry("bad_choice")
-
-    parse_letters = parse_choice
-
-    def parse_yesno(self, fq: Question, text: str) -> None:
-        option = self.match_option(fq, text)
-        if option is None:
-            self.retry("bad_yesno")
-        else:
-            self.take_value(fq, option.value)
-
-    def parse_scale(self, fq: Question, text: str) -> None:
-        word = loose(text)
-        match = _SCALE.match(word)
-        number = int(match.group(1)) if match else _SCALE_WORDS.get(word)
-        if number is None:
-            self.retry("bad_scale")
-        else:
-            self.take_value(fq, number)
-
-    def parse_datetime(self, fq: Question, text: str) -> None:
-        if loose(text) in self.flow.words["now"]:
-            self.take_value(fq, self.now.isoformat())
-            return
-        moment = dates.parse_when(text, now=self.now, tz=self.tz, prefer="past")
-        shown = _short(text, 60)
-        if moment is None:
-            self.retry("bad_date", text=shown, example="today 2pm")
-        elif moment > self.now + timedelta(minutes=30):
-            self.retry("date_future_interview")
-        elif moment < self.now - MAX_INTERVIEW_AGE:
-            self.retry("date_too_old", text=shown, when=dates.show_moment(moment, self.tz, year=True))
-        else:
-            self.take_value(fq, moment.isoformat())
-
-    def parse_date(self, fq: Question, text: str) -> None:
-        if loose(text) in fq.skip_words or loose(text) in map(loose, fq.suggestions):
-            self.take_value(fq, None)
-            return
-        day = dates.parse_day(text, now=self.now, tz=self.tz, prefer="future")
-        today = self.now.astimezone(self.tz).date()
-        if day is None:
-            self.retry("bad_date", text=_short(text, 60), example="next Friday")
-        elif day < today:
-            self.retry("date_past_decision")
-        elif day > today + timedelta(days=366):
-            self.retry("date_too_far", text=_short(text, 60), example="Dec 4")
-        else:
-            self.take_value(fq, day.isoformat())
 
     def answer_letters(self, value: str) -> None:
         if value.startswith("edit:"):

@@ -163,7 +163,7 @@ def test_every_message_is_a_valid_template():
     ],
 )
 def test_person_takes_the_name_and_email_and_leaves_titles_out(text, name, email):
-    from bot.engine import person
+    from bot.answers import person
 
     assert person(text) == {"name": name, "email": email}
 
