@@ -10,17 +10,14 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, text
+from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
-from storage.db import Database, safe_url
+from storage.db import Database, safe_url, scratch_schema
 
 # One complete steps 1-3 debrief, as a person types it.
 SCRIPT = """hi|ACME|Product Designer|Dana Lee dana@acme.com|done|just now|next Friday|Email
@@ -78,26 +75,11 @@ def main() -> None:
     parser.add_argument("--url", default=None, help="database URL (default: a new SQLite file)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    with scratch_schema(url) as scoped_url:
-        run(scoped_url, args.users)
-
-
-@contextmanager
-def scratch_schema(url: str) -> Iterator[str]:
-    """On PostgreSQL, a throw-away schema so the benchmark leaves the database as it found it."""
-    if not url.startswith("postgresql"):
-        yield url
-        return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    if url.startswith("postgresql"):
+        with scratch_schema(url) as scoped_url:
+            run(scoped_url, args.users)
+    else:
+        run(url, args.users)
 
 
 def run(url: str, users: int) -> None:

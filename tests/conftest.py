@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.service import ConversationService
-from storage.db import Database
+from storage.db import Database, scratch_schema
 
 POSTGRES_URL = os.environ.get(
     "DEBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -43,49 +42,36 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'debrief.sqlite3'}"
 
 
-@pytest.fixture
-def sqlite_db(sqlite_url) -> Iterator[Database]:
-    database = Database(sqlite_url)
+def _migrated(url: str) -> Iterator[Database]:
+    database = Database(url)
     database.migrate()
     yield database
     database.dispose()
 
 
-def _postgres_schema_url() -> Iterator[str]:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        admin.dispose()
-        message = f"PostgreSQL is unreachable at DEBRIEF_TEST_POSTGRES_URL ({exc.orig})"
-        if REQUIRE_POSTGRES:
-            pytest.fail(message)
-        pytest.skip(message)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+@pytest.fixture
+def sqlite_db(sqlite_url) -> Iterator[Database]:
+    yield from _migrated(sqlite_url)
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A URL whose search_path is a fresh, empty schema, dropped after the test."""
-    yield from _postgres_schema_url()
+    """A URL whose search_path is a fresh, empty schema on the local PostgreSQL, dropped after the test."""
+    try:
+        with create_engine(POSTGRES_URL).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        message = f"PostgreSQL is unreachable at DEBRIEF_TEST_POSTGRES_URL ({exc.orig})"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message)
+    with scratch_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture
 def postgres_db(postgres_url) -> Iterator[Database]:
-    database = Database(postgres_url)
-    database.migrate()
-    yield database
-    database.dispose()
+    yield from _migrated(postgres_url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -96,10 +82,7 @@ def any_url(request) -> str:
 
 @pytest.fixture
 def any_db(any_url) -> Iterator[Database]:
-    database = Database(any_url)
-    database.migrate()
-    yield database
-    database.dispose()
+    yield from _migrated(any_url)
 
 
 @pytest.fixture

@@ -117,33 +117,12 @@ def test_a_read_only_database_is_refused_at_start_not_at_the_first_message(tmp_p
 
 
 def test_errors_from_the_database_never_show_what_was_written(any_db):
+    from sqlalchemy import insert
     from sqlalchemy.exc import IntegrityError
 
+    row = {"platform": "x", "workspace": "w", "user_id": "u", "conversation": {"note": "my salary 95k"}}
+    statement = insert(User).values(**row, version=0, created_at=NOW, updated_at=NOW)
     with pytest.raises(IntegrityError) as caught, any_db.transaction() as session:
-        session.add(
-            User(
-                id=1,
-                platform="x",
-                workspace="w",
-                user_id="u",
-                conversation={"note": "my salary 95k"},
-                version=0,
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
-        session.flush()
-        session.add(
-            User(
-                id=1,
-                platform="x",
-                workspace="w",
-                user_id="u",
-                conversation={"note": "my salary 95k"},
-                version=0,
-                created_at=NOW,
-                updated_at=NOW,
-            )
-        )
-        session.flush()
+        session.execute(statement)
+        session.execute(statement)  # the same identity twice breaks the unique key
     assert "95k" not in str(caught.value)
