@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import io
 import re
 import select
@@ -59,14 +60,15 @@ class ConsoleAdapter:
         self,
         *,
         service: ConversationService,
-        user_name: str,
+        user_name: str | None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         pretty: bool | None = None,
     ) -> None:
         self.service = service
-        self.user = console_user(user_name)
-        self.display_name = user_name.strip() or None
+        # Without a name given, the person is this machine's login, which is no name to sign with.
+        self.user = console_user(user_name or getpass.getuser())
+        self.display_name = (user_name or "").strip() or None
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.pretty = self.stdin.isatty() and self.stdout.isatty() if pretty is None else pretty

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 
@@ -25,7 +24,7 @@ def _open_database(settings: Settings) -> Database:
     return database
 
 
-def _chat(settings: Settings, user_name: str) -> int:
+def _chat(settings: Settings, user_name: str | None) -> int:
     from adapters.console import ConsoleAdapter
     from bot.service import ConversationService
 
@@ -41,7 +40,7 @@ def _chat(settings: Settings, user_name: str) -> int:
     return 0
 
 
-def _run(settings: Settings, user_name: str) -> int:
+def _run(settings: Settings, user_name: str | None) -> int:
     configured = [
         name
         for name, token in (("Slack", settings.slack_bot_token), ("Discord", settings.discord_token))
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"debrief: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    user_name = getattr(args, "user", None) or getpass.getuser()
+    user_name = getattr(args, "user", None)
     try:
         if args.command == "chat":
             return _chat(settings, user_name)

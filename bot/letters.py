@@ -90,7 +90,7 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
     if isinstance(rating, int) and rating >= 4:
         keep.append(f"The way you prepared: you rated your answers {rating} of 5")
     if answers.get("interviewer_satisfied") == "yes":
-        keep.append("What you did to keep the interviewer engaged: they seemed satisfied")
+        keep.append("Whatever won the interviewer over: they seemed satisfied, so note what worked")
     for item in answers.get("follow_ups") or []:
         if item.get("hint") == "interest":
             keep.append(f"Build on the interest behind “{_words(item['question'], QUESTION_WORDS)}”")

@@ -14,6 +14,7 @@ import pytest
 
 from adapters.console import render
 from bot.messages import Attachment, Button, Reply
+from tests.test_service import TO_THE_LETTER
 
 TIMEOUT_S = 60
 
@@ -187,3 +188,19 @@ def test_on_a_terminal_a_pasted_letter_arrives_as_one_message():
     os.close(master)
     texts = [i.text for i in service.seen if i.kind == "message"]
     assert texts == ["Dear Dana,\nThank you for today.\nBest, Maya"]
+
+
+def test_without_a_name_the_login_is_not_offered_as_a_signature(sqlite_url):
+    login = __import__("getpass").getuser()
+    lines = ["hi", "ACME", *TO_THE_LETTER]
+    result = debrief("chat", url=sqlite_url, stdin="\n".join(lines) + "\n")
+    assert "How should I sign your letters?" in result.stdout
+    assert f"  1) {login}" not in result.stdout
+    named = debrief(
+        "chat",
+        "--user",
+        "Maya",
+        url=sqlite_url.replace(".sqlite3", "-2.sqlite3"),
+        stdin="\n".join(lines) + "\n",
+    )
+    assert "  1) Maya" in named.stdout
