@@ -62,7 +62,7 @@ def person(text: str) -> dict[str, str | None]:
 def match_option(options: list[Option], text: str) -> Option | None:
     """The option `text` names: by its number in the list, its label, its value or an alias."""
     word = loose(text)
-    if word.isdigit() and 1 <= int(word) <= len(options):
+    if word.isdecimal() and 1 <= int(word) <= len(options):
         return options[int(word) - 1]
     for option in options:
         if word in (loose(option.label), loose(option.value)) or word in option.aliases:
@@ -89,6 +89,8 @@ def parse_answer(
         return _moment(text, now_words=now_words, now=now, tz=tz)
     if kind == "date":
         return _day(question, text, now=now, tz=tz)
+    if question.needs_words and not any(ch.isalnum() for ch in text):
+        return Problem("no_words")
     if kind == "person":
         return Parsed(person(text))
     return Parsed(text)

@@ -29,6 +29,8 @@ def parse_command(text: str, flow: Flow) -> Command | UnknownCommand | None:
 
     Only a whole message is a command, so an answer that merely contains "help" stays an answer.
     """
+    if text.strip() in ("?", "/", "/?", "!"):  # loose() would strip these to nothing
+        return Command("help")
     slashed = text.lstrip()[:1] in ("/", "!")
     phrase = loose(text.lstrip().lstrip("/!"))
     if not phrase:

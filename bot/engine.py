@@ -24,6 +24,8 @@ from bot.messages import Attachment, Button, Reply
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 200
+LIST_LIMIT = 20  # interviews shown by `list` (and so buttons: Slack and Discord allow 25)
+CHOICE_KINDS = ("choice", "yesno", "letters")
 BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
 IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
 # "I just had an interview at ACME for the designer role" names the company.
@@ -167,6 +169,9 @@ class _Turn:
     def msg(self, key: str, **values: Any) -> str:
         return self.flow.message(key, **values)
 
+    def label(self, key: str, **values: Any) -> str:
+        return self.flow.label(key, **values)
+
     @property
     def pos(self) -> dict[str, Any] | None:
         return self.cursor.get("pos")
@@ -213,7 +218,7 @@ class _Turn:
             if name in self.flow.commands:
                 if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
                     self.conv["mode"] = None
-                self.command(Command(name, int(number) if number.isdigit() else None))
+                self.command(Command(name, int(number) if number.isdecimal() else None))
                 return
         elif kind == "ans":
             token, _, index = rest.rpartition(":")
@@ -270,9 +275,9 @@ class _Turn:
 
     def idle_buttons(self) -> tuple[Button, ...]:
         return (
-            Button("New debrief", "cmd:new"),
-            Button("My interviews", "cmd:list"),
-            Button("Help", "cmd:help"),
+            Button(self.label("new_debrief"), "cmd:new"),
+            Button(self.label("my_interviews"), "cmd:list"),
+            Button(self.label("help"), "cmd:help"),
         )
 
     def stale(self) -> None:
@@ -294,6 +299,10 @@ class _Turn:
             self.ask(intro=False)
 
     def cmd_new(self, _: int | None) -> None:
+        if self.iv is not None and self.status == IN_PROGRESS and not self.answers:
+            self.set_pos(self.first_pos())  # nothing to keep: start this one over
+            self.ask(intro=True)
+            return
         if self.iv is not None and self.status == IN_PROGRESS:
             self.say(self.msg("paused_other", company=self.iv.company))
         self.start_new()
@@ -316,27 +325,30 @@ class _Turn:
         self.advance()
 
     def cmd_list(self, _: int | None) -> None:
-        if not self.snap.interviews:
-            self.say(self.msg("list_empty"), (Button("New debrief", "cmd:new"),))
+        """Every interview, numbered for `resume N`, each with a button in the same order."""
+        items = self.snap.interviews
+        if not items:
+            self.say(self.msg("list_empty"), (Button(self.label("new_debrief"), "cmd:new"),))
             return
         lines, buttons = [self.msg("list_header")], []
-        for number, item in enumerate(self.snap.interviews, start=1):
-            title = " · ".join(p for p in (item.company, item.role) if p) or "(not named yet)"
+        shown = list(enumerate(items, start=1))[-LIST_LIMIT:]
+        if len(items) > LIST_LIMIT:
+            lines.append(self.label("list_more", count=len(items) - LIST_LIMIT))
+        for number, item in shown:
+            title = " · ".join(p for p in (item.company, item.role) if p) or self.label("unnamed")
             day = dates.show_day((item.interview_at or item.created_at).astimezone(self.tz).date())
             if item.status == IN_PROGRESS:
-                state = "in progress" if item.id == self.conv.get("active") else "paused"
-                state = f"step {item.step} of {TOTAL_STEPS}, {state}"
-                buttons.append(
-                    Button(
-                        short(f"Resume {number}: {item.company or 'interview'}", 75), f"cmd:resume:{number}"
-                    )
-                )
+                where = "state_in_progress" if item.id == self.conv.get("active") else "state_paused"
+                state = self.label("state_step", step=item.step, total=TOTAL_STEPS, state=self.label(where))
+                verb = "resume_button"
             else:
-                state = "debriefed" if item.status == DONE else "stopped"
-            lines.append(f"{number}. **{short(title, 80)}** · {day} · {state}")
-        if buttons:
-            lines.append(self.msg("list_footer"))
-        self.say("\n".join(lines), tuple(buttons[-5:]))
+                state = self.label("state_done" if item.status == DONE else "state_cancelled")
+                verb = "open_button" if item.status == DONE else "reopen_button"
+            lines.append(self.label("list_line", number=number, title=short(title, 80), day=day, state=state))
+            company = short(item.company or self.label("unnamed"), 40)
+            buttons.append(Button(self.label(verb, number=number, company=company), f"cmd:resume:{number}"))
+        lines.append(self.msg("list_footer"))
+        self.say("\n".join(lines), tuple(buttons))
 
     def cmd_status(self, _: int | None) -> None:
         if self.iv is None or self.pos is None:
@@ -346,8 +358,15 @@ class _Turn:
         title = " · ".join(p for p in (self.answers.get("company"), self.answers.get("role")) if p)
         head = f"**{title}**\n" if title else ""
         self.say(
-            f"{head}Step {section.step} of {TOTAL_STEPS} · {section.title}\n{progress_bar(section.step)}\n"
-            f"Next: {self.prompt_text()}"
+            self.label(
+                "status",
+                head=head,
+                step=section.step,
+                total=TOTAL_STEPS,
+                title=section.title,
+                bar=progress_bar(section.step),
+                prompt=self.prompt_text(),
+            )
         )
 
     def cmd_resume(self, number: int | None) -> None:
@@ -355,6 +374,8 @@ class _Turn:
         if target is None:
             return
         if self.iv is None or target.id != self.iv.id:
+            if self.iv is not None and self.status == IN_PROGRESS and target.status == DONE:
+                self.conv["back_to"] = self.iv.id  # only a look at a finished one: come back after
             self.conv["active"] = target.id
             self.follow_up = Input(kind="action", action="cmd:resume")
             return
@@ -367,11 +388,14 @@ class _Turn:
             self.say(self.msg("resumed", company=self.iv.company))
             self.ask(intro=False)
         else:
-            self.conv["active"] = None
             self.say(self.msg("resume_finished", company=self.iv.company))
             if "letter_review" in self.answers:  # the letter is what people come back for
                 self.show_letters(self.msg("letter_again", company=self.iv.company))
-            self.say(self.msg("idle"), self.idle_buttons())
+            self.conv["active"] = self.conv.pop("back_to", None)
+            if self.conv["active"]:
+                self.follow_up = Input(kind="action", action="cmd:resume")
+            else:
+                self.say(self.msg("idle"), self.idle_buttons())
 
     def resume_target(self, number: int | None) -> InterviewSummary | None:
         """The interview `resume [number]` means, or None after saying why there is none."""
@@ -415,7 +439,7 @@ class _Turn:
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
         q, fq = self.current()
-        if self.current_value() is not None:  # skipping a question answered before keeps that answer
+        if self.current_value() is not None or q.id == "letter_edit":  # skipping keeps what was there
             self.say(self.msg("skipped"))
             self.advance()
         elif q.kind == "list" and self.pos["field"] == q.fields[0].id:
@@ -448,7 +472,7 @@ class _Turn:
             Button(short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), f"cmd:edit:{n}")
             for n, q in enumerate(editable, 1)
         )
-        self.say(self.msg("edit_pick"), (*buttons[:24], Button("Cancel", "cmd:cancel")))
+        self.say(self.msg("edit_pick"), (*buttons[:24], Button(self.label("cancel"), "cmd:cancel")))
 
     def cmd_cancel(self, _: int | None) -> None:
         if self.conv.get("mode") == "edit_pick":
@@ -465,7 +489,7 @@ class _Turn:
             self.conv["mode"] = "confirm_cancel"
             self.say(
                 self.msg("cancel_confirm", company=self.iv.company),
-                (Button("Yes, stop", "cmd:cancel-yes"), Button("No, carry on", "cmd:cancel-no")),
+                (Button(self.label("cancel_yes"), "cmd:cancel-yes"), Button(self.label("cancel_no"), "cmd:cancel-no")),
             )
 
     def confirm_cancel(self, stop: bool) -> None:
@@ -505,7 +529,7 @@ class _Turn:
         editable = self.editable()
         word = loose(text)
         by_label = (n for n, q in enumerate(editable, 1) if word in (loose(q.label), q.id))
-        number = int(word) if word.isdigit() else next(by_label, None)
+        number = int(word) if word.isdecimal() else next(by_label, None)
         if number is None:
             self.retry_edit_pick()
         else:
@@ -713,7 +737,10 @@ class _Turn:
                     )
         opts.extend(fq.options)
         if fq.kind == "yesno":
-            opts = [Option("yes", "Yes", self.flow.words["yes"]), Option("no", "No", self.flow.words["no"])]
+            opts = [
+                Option("yes", self.label("yes"), self.flow.words["yes"]),
+                Option("no", self.label("no"), self.flow.words["no"]),
+            ]
         elif fq.kind == "scale":
             opts = [Option(str(n), str(n)) for n in range(1, 6)]
         elif fq.kind == "letters":
@@ -732,10 +759,11 @@ class _Turn:
         elif fq.suggest_display_name and self.snap.display_name:
             opts = [Option(self.snap.display_name, short(self.snap.display_name, BUTTON_LABEL_MAX))]
         elif fq.per_interviewer and self.pos and self.pos["item"] > 0:
-            opts = [Option("same", "Same topic", ("same", "the same", "same as before", "same one"))]
+            opts = [Option("same", self.label("same_topic"), self.flow.words["same"])]
         return [(str(i), o) for i, o in enumerate(opts)]
 
-    def ask(self, *, intro: bool = False) -> None:
+    def ask(self, *, intro: bool = False, brief: bool = False) -> None:
+        """Ask the pending question; `brief` leaves out what was just shown (the letters)."""
         if self.pos is None:
             return
         q, fq = self.current()
@@ -746,27 +774,25 @@ class _Turn:
         text = self.prompt_text()
         current = self.current_value()
         if current is not None and fq.kind != "letters":
-            text += f"\n_Currently: {self.show_raw(fq, current)}. Send a new answer, or **skip** to keep it._"
+            text += "\n" + self.label("currently", value=self.show_raw(fq, current))
         token = self.token()
         buttons = [Button(o.label, f"ans:{token}:{i}") for i, o in self.options(fq)]
         if q.kind == "list" and fq is q.fields[0]:
-            buttons.append(Button("Done", f"ans:{token}:done"))
+            buttons.append(Button(self.label("done"), f"ans:{token}:done"))
         if fq.kind == "letters":
-            self.ask_letters(text, tuple(buttons))
+            if not brief:
+                self.show_letters(text)
+            self.say(self.timing_advice(), tuple(buttons))
             return
         self.say(text, tuple(buttons))
-
-    def ask_letters(self, text: str, buttons: tuple[Button, ...]) -> None:
-        self.show_letters(text)
-        self.say(self.timing_advice(), buttons)
 
     def show_letters(self, text: str) -> None:
         letters = self.letters()
         for letter in letters:
             self.say(
-                f"Thank-you letter to **{letter.to_name}**" if len(letters) > 1 else text,
+                self.label("letter_to", name=letter.to_name) if len(letters) > 1 else text,
                 attachment=Attachment(
-                    title=f"Thank-you letter to {letter.to_name}",
+                    title=self.label("letter_title", name=letter.to_name),
                     body=letter.body,
                     email_to=letter.to_email,
                     email_subject=letter.subject,
@@ -795,17 +821,19 @@ class _Turn:
 
     def show_raw(self, q: Question, value: Any) -> str:
         if value is None:
-            return "(skipped)"
+            return self.label("skipped_value")
         if q.kind == "list":
-            return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or "(none)", 80)
+            return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or self.label("none_value"), 80)
+        if isinstance(value, dict):  # one answer per interviewer
+            return "“" + short("; ".join(str(v) for v in value.values() if v), 80) + "”"
         if q.kind == "datetime":
             return dates.show_moment(datetime.fromisoformat(value), self.tz)
         if q.kind == "date":
             return dates.show_day(datetime.fromisoformat(value).date())
         if q.kind == "scale":
-            return f"{value} of 5"
+            return self.label("scale_value", value=value)
         if q.kind == "yesno":
-            return "Yes" if value == "yes" else "No"
+            return self.label("yes" if value == "yes" else "no")
         for option in q.options:
             if option.value == value:
                 return option.label
@@ -821,10 +849,10 @@ class _Turn:
         option = dict(self.options(fq)).get(index)
         if option is None:
             self.stale()
-        elif fq.kind in ("datetime", "date"):  # a suggestion button reads like typed words
-            self.answer_text(option.value)
-        else:
+        elif fq.kind in CHOICE_KINDS:
             self.take_value(fq, option.value, option)
+        else:  # a suggestion on a scale, date or text question reads like the same words typed
+            self.answer_text(option.value)
 
     def answer_text(self, text: str) -> None:
         q, fq = self.current()
@@ -871,7 +899,7 @@ class _Turn:
         """Say what was wrong with the answer, then ask the same question again, buttons and all."""
         self.say(self.msg(key, **values))
         if self.iv is not None and self.pos is not None:
-            self.ask(intro=False)
+            self.ask(intro=False, brief=True)
 
     def answer_letters(self, value: str) -> None:
         if value.startswith("edit:"):

@@ -48,6 +48,7 @@ class Question:
     per_interviewer: bool = False
     profile: bool = False
     suggest_display_name: bool = False
+    needs_words: bool = False
     edit_aliases: tuple[str, ...] = ()
 
     def field(self, field_id: str) -> Question:
@@ -74,6 +75,7 @@ class Flow:
     sections: tuple[Section, ...]
     messages: dict[str, str]
     help_text: str
+    labels: dict[str, str]
     commands: dict[str, tuple[str, ...]]
     words: dict[str, tuple[str, ...]]
     order: tuple[str, ...] = field(init=False)
@@ -109,6 +111,9 @@ class Flow:
     def message(self, key: str, **values: Any) -> str:
         return self.messages[key].format(**values) if values else self.messages[key]
 
+    def label(self, key: str, **values: Any) -> str:
+        return self.labels[key].format(**values) if values else self.labels[key]
+
 
 def _option(raw: dict[str, Any]) -> Option:
     return Option(
@@ -143,6 +148,7 @@ def _question(raw: dict[str, Any], section: str) -> Question:
             "per_interviewer",
             "profile",
             "suggest_display_name",
+            "needs_words",
         )
         if k in raw
     }
@@ -179,6 +185,7 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         sections=sections,
         messages=dict(raw["messages"]),
         help_text=raw["help"]["text"],
+        labels=dict(raw["labels"]),
         commands={k: tuple(v) for k, v in raw["commands"].items()},
         words={k: tuple(v) for k, v in raw["words"].items()},
     )
