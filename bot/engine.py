@@ -489,7 +489,10 @@ class _Turn:
             self.conv["mode"] = "confirm_cancel"
             self.say(
                 self.msg("cancel_confirm", company=self.iv.company),
-                (Button(self.label("cancel_yes"), "cmd:cancel-yes"), Button(self.label("cancel_no"), "cmd:cancel-no")),
+                (
+                    Button(self.label("cancel_yes"), "cmd:cancel-yes"),
+                    Button(self.label("cancel_no"), "cmd:cancel-no"),
+                ),
             )
 
     def confirm_cancel(self, stop: bool) -> None:
@@ -823,7 +826,9 @@ class _Turn:
         if value is None:
             return self.label("skipped_value")
         if q.kind == "list":
-            return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or self.label("none_value"), 80)
+            return short(
+                "; ".join(str(i.get(q.fields[0].id, "")) for i in value) or self.label("none_value"), 80
+            )
         if isinstance(value, dict):  # one answer per interviewer
             return "“" + short("; ".join(str(v) for v in value.values() if v), 80) + "”"
         if q.kind == "datetime":

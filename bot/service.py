@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -20,7 +21,6 @@ log = logging.getLogger(__name__)
 
 _LOCK_STRIPES = 64  # fixed, so memory does not grow with the number of people seen
 _MAX_FOLLOW_UPS = 2
-_MAX_ATTEMPTS = 3
 
 
 def utc_now() -> datetime:
@@ -53,18 +53,18 @@ class ConversationService:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""
         try:
-            with self._locks[hash(incoming.user) % _LOCK_STRIPES]:
-                for attempt in range(1, _MAX_ATTEMPTS + 1):
-                    try:
-                        with self.db.transaction() as session:
-                            return self._turn(session, incoming)
-                    except repository.StaleVersion:
-                        if attempt == _MAX_ATTEMPTS:
-                            raise
-        except Exception:
-            log.exception("turn failed (platform=%s, kind=%s)", incoming.user.platform, incoming.kind)
+            # One turn per person at a time in this process; the database lock covers other processes.
+            with self._locks[hash(incoming.user) % _LOCK_STRIPES], self.db.transaction() as session:
+                return self._turn(session, incoming)
+        except Exception as exc:
+            log.error(
+                "turn failed (platform=%s, kind=%s): %s\n%s",
+                incoming.user.platform,
+                incoming.kind,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),  # frames only: messages can quote input
+            )
             return [Reply(self.flow.message("crash"))]
-        raise AssertionError("unreachable")
 
     def _turn(self, session: Session, incoming: Incoming) -> list[Reply]:
         now = self.clock()

@@ -36,7 +36,7 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A person on one platform; holds their conversation cursor and a version for optimistic checks."""
+    """A person on one platform; holds their conversation cursor. Locked for the length of a turn."""
 
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("platform", "workspace", "user_id", name="uq_users_identity"),)
@@ -48,7 +48,6 @@ class User(Base):
     display_name: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str | None] = mapped_column(String(64))
     conversation: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

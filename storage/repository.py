@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import engine as domain
 from bot.messages import UserKey
 from storage.models import Interview, ProcessedEvent, User
-
-
-class StaleVersion(Exception):
-    """Another turn saved this person's conversation first; the turn is run again."""
 
 
 def _insert(session: Session, table: Any) -> Any:
@@ -49,7 +45,6 @@ def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:
                 workspace=key.workspace,
                 user_id=key.user_id,
                 conversation={},
-                version=0,
                 created_at=now,
                 updated_at=now,
             )
@@ -119,19 +114,9 @@ def save_interview(
 def save_conversation(
     session: Session, user: User, conversation: dict[str, Any], *, display_name: str | None, now: datetime
 ) -> None:
-    """Store the conversation cursor if it changed, checking nobody saved a newer one meanwhile."""
-    changes: dict[str, Any] = {}
+    """Store the conversation cursor (and the person's chat name) when they changed."""
     if conversation != user.conversation:
-        changes["conversation"] = conversation
+        user.conversation = conversation
+        user.updated_at = now
     if display_name and display_name != user.display_name:
-        changes["display_name"] = display_name[:200]
-    if not changes:
-        return
-    result = session.execute(
-        update(User)
-        .where(User.id == user.id, User.version == user.version)
-        .values(**changes, version=User.version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise StaleVersion(f"user {user.id} was saved by another turn")
+        user.display_name = display_name[:200]

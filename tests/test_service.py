@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -56,7 +58,8 @@ def test_a_button_clicked_twice_counts_once(any_db):
         chat.say(line)
     email = next(b.action for r in chat.replies for b in r.buttons if b.label == "Email")
     assert "Step 1 of 6" in chat.press(email, event_id="click-1")
-    assert "earlier question" in chat.press(email, event_id="click-2")
+    assert chat.press(email, event_id="click-1") == ""  # the platform delivered the click again
+    assert "earlier question" in chat.press(email, event_id="click-2")  # the person clicked again
     assert stored_answers(any_db)["thank_you_by"] == "email"
 
 
@@ -94,10 +97,43 @@ def test_a_failing_turn_apologises_stores_nothing_and_the_next_turn_works(sqlite
 def test_the_log_of_a_failed_turn_holds_no_message_text(sqlite_db, monkeypatch, caplog):
     import bot.engine
 
-    monkeypatch.setattr(bot.engine, "step", lambda *a, **k: 1 / 0)
+    def quoting(snapshot, incoming, **kwargs):
+        raise ValueError(f"cannot read {incoming.text!r}")  # as int("²") or a parser would
+
+    monkeypatch.setattr(bot.engine, "step", quoting)
     Chat(make_service(sqlite_db)).say("my secret salary is 95k")
-    assert "turn failed" in caplog.text
+    assert "turn failed" in caplog.text and "ValueError" in caplog.text
     assert "95k" not in caplog.text
+
+
+def test_one_service_never_runs_two_turns_of_one_person_at_once(sqlite_db):
+    """The in-process lock: a second turn waits in Python, not holding a connection in the database."""
+    service = make_service(sqlite_db)
+    open_turns, most = 0, 0
+    guard = threading.Lock()
+    real_transaction = sqlite_db.transaction
+
+    @contextmanager
+    def counting():
+        nonlocal open_turns, most
+        with guard:
+            open_turns += 1
+            most = max(most, open_turns)
+        try:
+            with real_transaction() as session:
+                time.sleep(0.01)
+                yield session
+        finally:
+            with guard:
+                open_turns -= 1
+
+    sqlite_db.transaction = counting
+    threads = [threading.Thread(target=Chat(service).say, args=(f"message {n}",)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == 1
 
 
 def _add_items_concurrently(services: list[ConversationService], items: int) -> None:

@@ -59,14 +59,6 @@ def test_lock_user_creates_once_per_identity(any_db):
     assert first.id == second.id != other.id
 
 
-def test_a_stale_version_is_detected(any_db):
-    with any_db.transaction() as session:
-        user = repository.lock_user(session, KEY, now=NOW)
-        repository.save_conversation(session, user, {"v": 1}, display_name=None, now=NOW)
-    with pytest.raises(repository.StaleVersion), any_db.transaction() as session:
-        repository.save_conversation(session, user, {"v": 2}, display_name=None, now=NOW)  # version 0 is old
-
-
 def test_deleting_a_user_deletes_their_interviews(any_db):
     from bot.engine import Interview as Domain
 
@@ -121,7 +113,7 @@ def test_errors_from_the_database_never_show_what_was_written(any_db):
     from sqlalchemy.exc import IntegrityError
 
     row = {"platform": "x", "workspace": "w", "user_id": "u", "conversation": {"note": "my salary 95k"}}
-    statement = insert(User).values(**row, version=0, created_at=NOW, updated_at=NOW)
+    statement = insert(User).values(**row, created_at=NOW, updated_at=NOW)
     with pytest.raises(IntegrityError) as caught, any_db.transaction() as session:
         session.execute(statement)
         session.execute(statement)  # the same identity twice breaks the unique key

@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(200), nullable=True),
         sa.Column("timezone", sa.String(64), nullable=True),
         sa.Column("conversation", sa.JSON(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("platform", "workspace", "user_id", name="uq_users_identity"),
