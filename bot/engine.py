@@ -657,7 +657,7 @@ class _Turn:
             nxt = self.find_pos(q.next)
         else:
             nxt = self.after(q)
-        if nxt is not None and nxt["q"] != q.id and self.cursor.get("return_to"):
+        if nxt is not None and nxt["q"] != q.id and self.cursor.get("return_to") and not self.opened_branch(nxt):
             nxt = self.cursor.pop("return_to")  # an edit is complete: back to where they were
             self.say(self.msg("edit_done"))
             self.set_pos(nxt)
@@ -671,6 +671,11 @@ class _Turn:
             self.finish()
         else:
             self.ask(intro=self.flow.section_of[nxt["q"]] is not old_section)
+
+    def opened_branch(self, pos: dict[str, Any]) -> bool:
+        """Whether an edit made a follow-up question apply that was never answered (dress: no)."""
+        q = self.flow.question(pos["q"])
+        return bool(q.ask_if) and q.id not in self.answers
 
     def after(self, q: Question) -> dict[str, Any] | None:
         return self.next_in_order(self.flow.order.index(q.id))
