@@ -86,7 +86,7 @@ def parse_answer(
     if kind == "scale":
         return _scale(text)
     if kind == "datetime":
-        return _moment(text, now_words=now_words, now=now, tz=tz)
+        return _moment(question, text, now_words=now_words, now=now, tz=tz)
     if kind == "date":
         return _day(question, text, now=now, tz=tz)
     if question.needs_words and not any(ch.isalnum() for ch in text):
@@ -116,11 +116,13 @@ def _scale(text: str) -> Parsed | Problem:
     return Problem("bad_scale") if number is None else Parsed(number)
 
 
-def _moment(text: str, *, now_words: tuple[str, ...], now: datetime, tz: ZoneInfo) -> Parsed | Problem:
+def _moment(
+    question: Question, text: str, *, now_words: tuple[str, ...], now: datetime, tz: ZoneInfo
+) -> Parsed | Problem:
     """When an interview took place: in the past, and not long ago."""
     if loose(text) in now_words:
         return Parsed(now.isoformat())
-    moment = dates.parse_when(text, now=now, tz=tz, prefer="past")
+    moment = dates.parse_when(text, now=now, tz=tz, prefer=question.prefer)
     shown = short(text, 60)
     if moment is None:
         return Problem("bad_date", {"text": shown, "example": "today 2pm"})
@@ -135,7 +137,7 @@ def _day(question: Question, text: str, *, now: datetime, tz: ZoneInfo) -> Parse
     """A day still to come, such as when a decision is expected; "they didn't say" is None."""
     if loose(text) in question.skip_words or loose(text) in map(loose, question.suggestions):
         return Parsed(None)
-    day = dates.parse_day(text, now=now, tz=tz, prefer="future")
+    day = dates.parse_day(text, now=now, tz=tz, prefer=question.prefer)
     today = now.astimezone(tz).date()
     if day is None:
         return Problem("bad_date", {"text": short(text, 60), "example": "next Friday"})

@@ -657,7 +657,12 @@ class _Turn:
             nxt = self.find_pos(q.next)
         else:
             nxt = self.after(q)
-        if nxt is not None and nxt["q"] != q.id and self.cursor.get("return_to") and not self.opened_branch(nxt):
+        if (
+            nxt is not None
+            and nxt["q"] != q.id
+            and self.cursor.get("return_to")
+            and not self.opened_branch(nxt)
+        ):
             nxt = self.cursor.pop("return_to")  # an edit is complete: back to where they were
             self.say(self.msg("edit_done"))
             self.set_pos(nxt)

@@ -18,6 +18,10 @@ _env = Environment(
     autoescape=False,  # plain text for chat; adapters escape for their platform
 )
 
+# Loaded once at import, so drafting a letter during a turn reads no file.
+_THANK_YOU = _env.get_template("thank_you.txt.j2")
+_SUMMARY = _env.get_template("summary.txt.j2")
+
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 20
 CLARIFY_WORDS = 25
@@ -61,7 +65,7 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
     subject = f"Thank you: {role} interview"
     letters = []
     for index, person in enumerate(interviewers):
-        body = edits.get(str(index)) or _env.get_template("thank_you.txt.j2").render(
+        body = edits.get(str(index)) or _THANK_YOU.render(
             name=person["name"],
             weekday=f"{interview_at.astimezone(tz):%A}",
             role=role,
@@ -78,49 +82,40 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
 
 def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
     """The end-of-step-2 "do again / improve next time" card, built from the assessment."""
-    keep, improve = [], []
+    keep: list[dict[str, Any]] = []
+    improve: list[dict[str, Any]] = []
     rating = answers.get("happy_with_answers")
-    improve_question = answers.get("answer_to_improve")
+    to_improve = answers.get("answer_to_improve")
     if answers.get("positives"):
-        keep.append(answers["positives"])
+        keep.append({"kind": "own", "text": answers["positives"]})
     for item in answers.get("questions") or []:
-        if item.get("reaction") and item.get("question") and improve_question != item["question"]:
-            keep.append(f"Your answer to “{_words(item['question'], QUESTION_WORDS)}” ({item['reaction']})")
+        if item.get("reaction") and item.get("question") and to_improve != item["question"]:
+            keep.append({**item, "kind": "landed", "question": _words(item["question"], QUESTION_WORDS)})
             break
     if isinstance(rating, int) and rating >= 4:
-        keep.append(f"The way you prepared: you rated your answers {rating} of 5")
+        keep.append({"kind": "rated_high", "rating": rating})
     if answers.get("interviewer_satisfied") == "yes":
-        keep.append("Whatever won the interviewer over: they seemed satisfied, so note what worked")
-    for item in answers.get("follow_ups") or []:
-        if item.get("hint") == "interest":
-            keep.append(f"Build on the interest behind “{_words(item['question'], QUESTION_WORDS)}”")
-    if improve_question not in (None, "none"):
-        how = answers.get("improve_how")
-        line = f"Your answer to “{_words(improve_question, QUESTION_WORDS)}”"
-        improve.append(f"{line}: {how}" if how else line)
+        keep.append({"kind": "satisfied"})
+    follow_ups = answers.get("follow_ups") or []
+    keep += [{"kind": "interest", "question": _words(f["question"], QUESTION_WORDS)}
+             for f in follow_ups if f.get("hint") == "interest" and f.get("question")]  # fmt: skip
+    if to_improve not in (None, "none"):
+        improve.append({"kind": "better_answer", "question": _words(to_improve, QUESTION_WORDS),
+                        "how": answers.get("improve_how")})  # fmt: skip
     if isinstance(rating, int) and rating <= 3:
-        improve.append(f"Rehearse your key stories out loud: you rated your answers {rating} of 5")
+        improve.append({"kind": "rated_low", "rating": rating})
     if answers.get("interviewer_satisfied") == "no":
-        improve.append("Look for what left the interviewer unconvinced: the follow-ups are the best clue")
-    for item in answers.get("follow_ups") or []:
-        if item.get("hint") == "concern":
-            improve.append(
-                f"Address the concern behind “{_words(item['question'], QUESTION_WORDS)}” up front"
-            )
+        improve.append({"kind": "unconvinced"})
+    improve += [{"kind": "concern", "question": _words(f["question"], QUESTION_WORDS)}
+                for f in follow_ups if f.get("hint") == "concern" and f.get("question")]  # fmt: skip
     if answers.get("could_be_better"):
-        improve.append(answers["could_be_better"])
-    if answers.get("dress_issue"):
-        improve.append(f"Dress: {answers['dress_issue']}")
-    elif answers.get("dressed_ok") == "no":
-        improve.append("Dress: check what people wear there before the next interview")
-    return (
-        _env.get_template("summary.txt.j2")
-        .render(
-            title=title,
-            company=answers.get("company", ""),
-            role=answers.get("role", ""),
-            keep=keep,
-            improve=improve,
-        )
-        .strip()
-    )
+        improve.append({"kind": "own", "text": answers["could_be_better"]})
+    if answers.get("dress_issue") or answers.get("dressed_ok") == "no":
+        improve.append({"kind": "dress", "text": answers.get("dress_issue")})
+    return _SUMMARY.render(
+        title=title,
+        company=answers.get("company", ""),
+        role=answers.get("role", ""),
+        keep=keep,
+        improve=improve,
+    ).strip()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 
 
@@ -36,7 +35,6 @@ class Incoming:
     action: str | None = None
     kind: Literal["message", "action", "open"] = "message"
     event_id: str | None = None
-    at: datetime | None = None
     display_name: str | None = None
 
     def __post_init__(self) -> None:
