@@ -17,10 +17,12 @@ from typing import Any, Literal
 from bot import answers, dates, timing
 from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
+from bot.days_after import DaysAfter
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
+from bot.nudges import QuietHours
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 200
@@ -78,13 +80,25 @@ class Snapshot:
     active: Interview | None
     interviews: tuple[InterviewSummary, ...] = ()
     display_name: str | None = None
+    # The interview a nudge or a nudge's button is about, when it is not the active one.
+    subject: Interview | None = None
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
 
 
 @dataclass(frozen=True)
 class Input:
-    kind: Literal["message", "action", "open"]
+    """What happened: a message, a button (`action`), the chat opened, or a nudge falling due."""
+
+    kind: Literal["message", "action", "open", "nudge"]
     text: str | None = None
     action: str | None = None
+
+
+def subject_of(action: str | None) -> str | None:
+    """The interview id an "iv:<id>:<verb>" action is about (the service loads that interview)."""
+    if action and action.startswith("iv:"):
+        return action.split(":")[1] or None
+    return None
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,7 @@ class _Values(dict[str, str]):
         return "{" + key + "}"
 
 
-class _Turn:
+class _Turn(DaysAfter):
     """One turn's working copy of the state; `run` returns the Outcome built from it."""
 
     def __init__(self, flow: Flow, snap: Snapshot, now: datetime, new_id: str) -> None:
@@ -143,11 +157,11 @@ class _Turn:
         self.new_id = new_id
         self.tz = dates.zone(snap.timezone)
         self.conv = {**new_conversation(), **copy.deepcopy(snap.conversation)}
-        self.iv: Interview | None = snap.active
-        if self.iv is not None and self.iv.id != self.conv.get("active"):
-            self.iv = None
-        if self.iv is None:
+        active = snap.active if snap.active and snap.active.id == self.conv.get("active") else None
+        if active is None:
             self.conv["active"] = None
+        # The interview this turn works on: the one a nudge is about, or else the active one.
+        self.iv: Interview | None = snap.subject or active
         self.answers: dict[str, Any] = copy.deepcopy(self.iv.answers) if self.iv else {}
         self.cursor: dict[str, Any] = copy.deepcopy(self.iv.cursor) if self.iv else {}
         self.status = self.iv.status if self.iv else None
@@ -160,6 +174,7 @@ class _Turn:
     def outcome(self) -> Outcome:
         interview = None
         if self.iv is not None and self.changed:
+            self.cursor["touched_at"] = self.now.isoformat()  # the unfinished-debrief nudge counts from here
             interview = replace(self.iv, answers=self.answers, cursor=self.cursor, status=self.status)
         return Outcome(self.conv, self.replies, interview, self.follow_up)
 
@@ -185,6 +200,10 @@ class _Turn:
     def run(self, incoming: Input) -> Outcome:
         if incoming.kind == "open":
             self.on_open()
+        elif incoming.kind == "nudge":
+            self.on_nudge(incoming.action or "")
+        elif incoming.action and incoming.action.startswith("iv:"):
+            self.on_subject_action(incoming.action)
         elif incoming.kind == "action":
             self.on_action(incoming.action or "")
         else:
@@ -379,9 +398,15 @@ class _Turn:
             self.conv["active"] = target.id
             self.follow_up = Input(kind="action", action="cmd:resume")
             return
+        self.resume_here()
+
+    def resume_here(self) -> None:
+        """Continue the loaded interview: where it stopped, at its unsent letter, or show it."""
         if self.status == IN_PROGRESS and self.pos is not None:
             self.say(self.msg("resumed", company=self.iv.company))
             self.ask(intro=False)
+        elif self.answers.get("feedback_requested") and "feedback_received" not in self.answers:
+            self.open_section("feedback")  # "say resume and tell me what they said"
         elif self.answers.get("letter_review") == "later" or self.status == CANCELLED:
             self.status = IN_PROGRESS
             self.set_pos(self.pos or self.find_pos("letter_review"))
@@ -568,9 +593,21 @@ class _Turn:
         return self.first_field_pos(self.flow.question(question_id))
 
     def next_in_order(self, index: int) -> dict[str, Any] | None:
+        """The next question to ask after flow position `index`; None where the section closes."""
+        section = self.flow.section_of[self.flow.order[index]] if index >= 0 else None
         for qid in self.flow.order[index + 1 :]:
             q = self.flow.question(qid)
+            if section is not None and self.flow.section_of[qid] is not section and section.closing:
+                return None
             if not q.hidden and self.applies(q) and not (q.profile and self.profile().get(q.id)):
+                return self.first_field_pos(q)
+        return None
+
+    def section_start(self, section_id: str) -> dict[str, Any] | None:
+        """The first question of a section that applies (steps 4-6 are entered this way)."""
+        for qid in self.flow.order:
+            q = self.flow.question(qid)
+            if self.flow.section_of[qid].id == section_id and not q.hidden and self.applies(q):
                 return self.first_field_pos(q)
         return None
 
@@ -673,7 +710,7 @@ class _Turn:
             self.say(debrief_summary(self.relevant_answers(), title=self.msg("summary_title")))
         self.set_pos(nxt)
         if nxt is None:
-            self.finish()
+            self.finish(old_section.closing or "break")
         else:
             self.ask(intro=self.flow.section_of[nxt["q"]] is not old_section)
 
@@ -692,20 +729,6 @@ class _Turn:
             for k, v in self.answers.items()
             if k not in self.flow.by_id or self.applies(self.flow.question(k))
         }
-
-    def finish(self) -> None:
-        self.status = DONE
-        self.conv["active"] = None
-        interview_day = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
-        decision = self.answers.get("decision_expected")
-        if decision:
-            checkin = dates.add_business_days(datetime.fromisoformat(decision).date(), 2)
-        else:
-            checkin = dates.add_business_days(interview_day.astimezone(self.tz).date(), 5)
-        company = self.iv.company if self.iv else ""
-        self.say(self.msg("break_message", company=company, checkin=dates.show_day(checkin)))
-        if self.answers.get("letter_review") != "sent":
-            self.say(self.msg("break_letter_unsent", company=company))
 
     # ---------------------------------------------------------------- asking
 
@@ -812,9 +835,11 @@ class _Turn:
                 ),
             )
 
+    def sender(self) -> str | None:
+        return self.answers.get("signature") or self.profile().get("signature") or self.snap.display_name
+
     def letters(self) -> list[Letter]:
-        sender = self.answers.get("signature") or self.profile().get("signature") or self.snap.display_name
-        return thank_you_letters(self.answers, sender=sender, tz=self.tz)
+        return thank_you_letters(self.answers, sender=self.sender(), tz=self.tz)
 
     def timing_advice(self) -> str:
         if self.answers.get("thank_you_by") == "post":

@@ -66,6 +66,8 @@ class Section:
     intro: str
     questions: tuple[Question, ...]
     summary_after: bool = False
+    entry_only: bool = False  # reached only by news (a check-in button), never by going on
+    closing: str | None = None  # what ends the section, instead of going on to the next
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,8 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
             intro=s.get("intro", ""),
             questions=tuple(_question(q, s["id"]) for q in s["questions"]),
             summary_after=bool(s.get("summary_after", False)),
+            entry_only=bool(s.get("entry_only", False)),
+            closing=s.get("closing"),
         )
         for s in raw["sections"]
     )

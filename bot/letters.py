@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,18 @@ _env = Environment(
 # Loaded once at import, so drafting a letter during a turn reads no file.
 _THANK_YOU = _env.get_template("thank_you.txt.j2")
 _SUMMARY = _env.get_template("summary.txt.j2")
+_PREP_SHEET = _env.get_template("prep_sheet.txt.j2")
+_NEGOTIATION = _env.get_template("negotiation.txt.j2")
+_FEEDBACK_REQUEST = _env.get_template("feedback_request.txt.j2")
+_MONEY = re.compile(r"(\d[\d,.' ]*)\s*(k|K|thousand)?")
+
+PRACTICE = (
+    "Tell me about yourself, in two minutes.",
+    "Why this role, and why now?",
+    "Walk me through a result you are proud of: the situation, what you did, the outcome.",
+    "What would you do in your first 90 days?",
+    "What questions do you have for us?",
+)
 
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 20
@@ -118,4 +131,63 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
         role=answers.get("role", ""),
         keep=keep,
         improve=improve,
+    ).strip()
+
+
+def _first_name_or_team(answers: dict[str, Any]) -> str:
+    people = answers.get("interviewers") or []
+    return people[0]["name"] if people else "Hiring Team"
+
+
+def prep_sheet(answers: dict[str, Any], *, when: str | None) -> str:
+    """The second-interview prep sheet, built from the first interview's notes and assessment."""
+    to_improve = answers.get("answer_to_improve")
+    concerns = [f["question"] for f in answers.get("follow_ups") or [] if f.get("hint") == "concern"]
+    if answers.get("recurring"):
+        concerns.append(answers["recurring"])
+    return _PREP_SHEET.render(
+        company=answers.get("company", ""),
+        role=answers.get("role", ""),
+        when=when,
+        focus=answers.get("second_focus"),
+        questions=[q for q in answers.get("questions") or [] if q.get("question")],
+        concerns=concerns,
+        better=to_improve if to_improve not in (None, "none") else None,
+        how=answers.get("improve_how"),
+        keep=answers.get("positives"),
+        practice=PRACTICE,
+    ).strip()
+
+
+def amount(text: str | None) -> float | None:
+    """The first sum of money in `text`: "62,000", "62k", "€62.5k a year" -> 62000.0."""
+    match = _MONEY.search(text or "")
+    if not match:
+        return None
+    digits = match.group(1).strip().replace(",", "").replace("'", "").replace(" ", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return value * 1000 if match.group(2) else value
+
+
+def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:
+    return _NEGOTIATION.render(
+        name=_first_name_or_team(answers),
+        role=answers.get("role") or "the",
+        company=answers.get("company") or "your company",
+        target=answers.get("offer_target"),
+        sender=sender or "[Your name]",
+    ).strip()
+
+
+def feedback_request(answers: dict[str, Any], *, sender: str | None) -> str:
+    liked = (answers.get("rejection_liked") or "meeting the team").strip().rstrip(".")
+    return _FEEDBACK_REQUEST.render(
+        name=_first_name_or_team(answers),
+        role=answers.get("role") or "open",
+        company=answers.get("company") or "your company",
+        liked=liked[:1].lower() + liked[1:] if liked[:2].istitle() else liked,
+        sender=sender or "[Your name]",
     ).strip()

@@ -1,4 +1,8 @@
-"""ConversationService: the one seam adapters call. One turn is one database transaction."""
+"""ConversationService: the one seam adapters call. One turn is one database transaction.
+
+It also prepares nudges for the scheduler: claim the due ones, check each is still relevant,
+let the engine word it, and record whether the adapter delivered it.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,26 @@ import logging
 import threading
 import traceback
 import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot import engine
+from bot import engine, nudges
+from bot.dates import zone
 from bot.flow import Flow, load_flow
-from bot.messages import Incoming, Reply
-from storage import repository
+from bot.messages import Incoming, Reply, UserKey
+from storage import nudge_store, repository
 from storage.db import Database
+from storage.models import User
 
 log = logging.getLogger(__name__)
 
 _LOCK_STRIPES = 64  # fixed, so memory does not grow with the number of people seen
 _MAX_FOLLOW_UPS = 2
+MAX_SEND_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died
 
 
 def utc_now() -> datetime:
@@ -31,6 +40,21 @@ def new_interview_id() -> str:
     return uuid.uuid4().hex
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before sending a failed nudge again: 1, 2, 4, 8 … minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+@dataclass(frozen=True)
+class PreparedNudge:
+    """A claimed, still relevant nudge, worded and ready for the adapter to send."""
+
+    nudge_id: int
+    user: UserKey
+    replies: list[Reply]
+    attempts: int
+
+
 class ConversationService:
     """Runs turns: dedupe the event, lock the person, load, step the engine, save, return replies."""
 
@@ -39,31 +63,30 @@ class ConversationService:
         *,
         database: Database,
         default_timezone: str = "UTC",
+        quiet_hours: nudges.QuietHours | None = None,
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_interview_id,
         flow: Flow | None = None,
     ) -> None:
         self.db = database
         self.default_timezone = default_timezone
+        self.quiet_hours = quiet_hours or nudges.QuietHours()
         self.clock = clock
         self.new_id = new_id
         self.flow = flow or load_flow()
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
 
+    def _lock(self, user: UserKey) -> threading.Lock:
+        return self._locks[hash(user) % _LOCK_STRIPES]
+
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""
         try:
             # One turn per person at a time in this process; the database lock covers other processes.
-            with self._locks[hash(incoming.user) % _LOCK_STRIPES], self.db.transaction() as session:
+            with self._lock(incoming.user), self.db.transaction() as session:
                 return self._turn(session, incoming)
         except Exception as exc:
-            log.error(
-                "turn failed (platform=%s, kind=%s): %s\n%s",
-                incoming.user.platform,
-                incoming.kind,
-                type(exc).__name__,
-                "".join(traceback.format_tb(exc.__traceback__)),  # frames only: messages can quote input
-            )
+            _log_failure("turn", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
     def _turn(self, session: Session, incoming: Incoming) -> list[Reply]:
@@ -75,26 +98,165 @@ class ConversationService:
             log.info("ignored a redelivered event (platform=%s)", key.platform)
             return []
         user = repository.lock_user(session, key, now=now)
-        conversation = user.conversation or engine.new_conversation()
         step_input = engine.Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
+        conversation, replies = self._step(
+            session,
+            user,
+            step_input,
+            now=now,
+            subject_id=engine.subject_of(incoming.action),
+            display_name=incoming.display_name,
+        )
+        repository.save_conversation(session, user, conversation, display_name=incoming.display_name, now=now)
+        return replies
+
+    def _step(
+        self,
+        session: Session,
+        user: User,
+        step_input: engine.Input,
+        *,
+        now: datetime,
+        subject_id: str | None = None,
+        display_name: str | None = None,
+    ) -> tuple[dict, list[Reply]]:
+        """Step the engine (again after a follow-up), saving every interview it changed."""
+        conversation = user.conversation or engine.new_conversation()
         replies: list[Reply] = []
         for _ in range(1 + _MAX_FOLLOW_UPS):
             active = repository.load_interview(session, user, conversation.get("active"))
+            subject = None
+            if subject_id and (active is None or active.id != subject_id):
+                subject = repository.load_interview(session, user, subject_id)
             snapshot = engine.Snapshot(
-                timezone=user.timezone or self.default_timezone,
+                timezone=self.timezone_of(conversation),
                 conversation=conversation,
                 active=repository.to_domain(active),
                 interviews=repository.summaries(session, user),
-                display_name=incoming.display_name or user.display_name,
+                display_name=display_name or user.display_name,
+                subject=repository.to_domain(subject),
+                quiet_hours=self.quiet_hours,
             )
             outcome = engine.step(snapshot, step_input, now=now, new_id=self.new_id(), flow=self.flow)
             replies.extend(outcome.replies)
-            if outcome.interview is not None:
-                step_number = engine.step_of(outcome.interview, self.flow)
-                repository.save_interview(session, user, outcome.interview, step=step_number, now=now)
             conversation = outcome.conversation
+            if outcome.interview is not None:
+                self._save_interview(session, user, outcome.interview, conversation, now=now)
             if outcome.follow_up is None:
                 break
-            step_input = outcome.follow_up
-        repository.save_conversation(session, user, conversation, display_name=incoming.display_name, now=now)
-        return replies
+            step_input, subject_id = outcome.follow_up, None
+        return conversation, replies
+
+    def timezone_of(self, conversation: dict) -> str:
+        return conversation.get("timezone") or self.default_timezone
+
+    def _save_interview(
+        self, session: Session, user: User, interview: engine.Interview, conversation: dict, *, now: datetime
+    ) -> None:
+        """Save the interview and make its pending nudges match what the policy now wants."""
+        repository.save_interview(
+            session, user, interview, step=engine.step_of(interview, self.flow), now=now
+        )
+        wanted = nudges.planned(
+            status=interview.status,
+            answers=interview.answers,
+            cursor=interview.cursor,
+            created_at=interview.created_at,
+            tz=zone(self.timezone_of(conversation)),
+            quiet=self.quiet_hours,
+        )
+        nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
+
+    # ------------------------------------------------------------------ nudges
+
+    def prepare_due(self, *, platforms: Iterable[str], limit: int = 200) -> list[PreparedNudge]:
+        """Claim the due nudges of these platforms and word the ones still worth sending.
+
+        Of several due nudges of one family (three missed thank-you reminders after a long
+        downtime), only the latest is sent: never a burst of stale ones.
+        """
+        now = self.clock()
+        with self.db.transaction() as session:
+            claimed = nudge_store.claim_due(
+                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms)
+            )
+        latest: dict[tuple[str, str], nudge_store.Claimed] = {}
+        for nudge in claimed:  # sorted by due time, so the last one of a family wins
+            latest[(nudge.interview_id, nudges.family(nudge.kind))] = nudge
+        prepared = []
+        for nudge in claimed:
+            if latest[(nudge.interview_id, nudges.family(nudge.kind))] is not nudge:
+                self._finish(nudge.id, nudge_store.SKIPPED)
+                continue
+            try:
+                ready = self._prepare_one(nudge, now=now)
+            except Exception as exc:
+                _log_failure("nudge", exc, kind=nudge.kind)
+                self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts)
+                continue
+            if ready is not None:
+                prepared.append(ready)
+        return prepared
+
+    def _prepare_one(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
+        with self.db.transaction() as session:
+            key = repository.user_key(session, nudge.user_pk)
+        if key is None:
+            self._finish(nudge.id, nudge_store.SKIPPED)
+            return None
+        with self._lock(key), self.db.transaction() as session:
+            user = repository.lock_user(session, key, now=now)
+            row = repository.load_interview(session, user, nudge.interview_id)
+            interview = repository.to_domain(row)
+            conversation = user.conversation or engine.new_conversation()
+            tz = zone(self.timezone_of(conversation))
+            if interview is None or nudge.kind not in nudges.planned(
+                status=interview.status,
+                answers=interview.answers,
+                cursor=interview.cursor,
+                created_at=interview.created_at,
+                tz=tz,
+                quiet=self.quiet_hours,
+            ):
+                nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
+                return None
+            paused = conversation.get("paused_until")
+            if paused and datetime.fromisoformat(paused) > now:
+                due = nudges.waking(datetime.fromisoformat(paused), tz, self.quiet_hours)
+                nudge_store.retry_at(session, nudge.id, due=due)
+                return None
+            conversation, replies = self._step(
+                session,
+                user,
+                engine.Input(kind="nudge", action=nudge.kind),
+                now=now,
+                subject_id=nudge.interview_id,
+            )
+            repository.save_conversation(session, user, conversation, display_name=None, now=now)
+        return PreparedNudge(nudge.id, key, replies, nudge.attempts) if replies else None
+
+    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int) -> None:
+        """After the adapter tried to send: mark it sent, or try again later, or give up."""
+        if delivered:
+            self._finish(nudge_id, nudge_store.SENT)
+        elif attempts >= MAX_SEND_ATTEMPTS:
+            self._finish(nudge_id, nudge_store.FAILED)
+        else:
+            with self.db.transaction() as session:
+                nudge_store.retry_at(session, nudge_id, due=self.clock() + retry_delay(attempts))
+
+    def _finish(self, nudge_id: int, status: str) -> None:
+        with self.db.transaction() as session:
+            nudge_store.finish(session, nudge_id, status=status, now=self.clock())
+
+
+def _log_failure(what: str, exc: BaseException, **context: str) -> None:
+    """Log a failure without the exception's message, which can quote what a person wrote."""
+    details = ", ".join(f"{k}={v}" for k, v in context.items())
+    log.error(
+        "%s failed (%s): %s\n%s",
+        what,
+        details,
+        type(exc).__name__,
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )

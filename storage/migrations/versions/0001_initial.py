@@ -24,7 +24,6 @@ def upgrade() -> None:
         sa.Column("workspace", sa.String(64), nullable=False),
         sa.Column("user_id", sa.String(64), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=True),
-        sa.Column("timezone", sa.String(64), nullable=True),
         sa.Column("conversation", sa.JSON(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),

@@ -1,0 +1,305 @@
+"""The days after the debrief: what a nudge says, and what its buttons do.
+
+A mixin of the engine's turn (bot.engine._Turn): the same pure rules, no I/O. Buttons on a nudge
+carry the interview they are about ("iv:<id>:<verb>"), so they work whatever is active meanwhile.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import dates, letters
+from bot.messages import Attachment, Button
+from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned
+
+if TYPE_CHECKING:
+    from bot.engine import Interview
+
+SNOOZES = {"2h": timedelta(hours=2), "3h": timedelta(hours=3)}
+MORNING = time(9, 0)
+
+
+class DaysAfter:
+    """Nudges and their buttons. Relies on the turn's state: iv, answers, cursor, conv, now, tz."""
+
+    iv: Interview | None
+    answers: dict[str, Any]
+    cursor: dict[str, Any]
+    conv: dict[str, Any]
+    now: datetime
+    changed: bool
+
+    # ------------------------------------------------------------ nudges
+
+    def on_nudge(self, kind: str) -> None:
+        if self.iv is None:
+            return
+        renderers = {
+            "unfinished": self.nudge_unfinished,
+            "thank": self.nudge_thank_you,
+            "checkin": self.nudge_checkin,
+            "second": self.nudge_second_prep,
+            "offer": self.nudge_offer_deadline,
+            "feedback": self.nudge_feedback,
+        }
+        renderers[family(kind)](base_kind(kind))
+
+    def iv_buttons(self, *pairs: tuple[str, str]) -> tuple[Button, ...]:
+        """Buttons about this interview, from (label key, verb) pairs."""
+        return tuple(Button(self.label(key), f"iv:{self.iv.id}:{verb}") for key, verb in pairs)
+
+    def nudge_values(self) -> dict[str, str]:
+        names = self.interviewer_names()
+        return {
+            "company": self.iv.company,
+            "role": self.answers.get("role") or "the role",
+            "names": " and ".join(names) if names else "the hiring team",
+        }
+
+    def nudge_unfinished(self, kind: str) -> None:
+        from bot.engine import step_of
+
+        self.say(
+            self.msg("nudge_unfinished", step=step_of(self.iv, self.flow), **self.nudge_values()),
+            self.iv_buttons(
+                ("resume_debrief", "resume"),
+                ("tomorrow", f"snooze:{kind}:tomorrow"),
+            ),
+        )
+
+    def nudge_thank_you(self, kind: str) -> None:
+        drafted = "letter_topic" in self.answers
+        key = "nudge_thank_you_last" if kind == "thank_you_last" else "nudge_thank_you"
+        if not drafted:
+            key = "nudge_thank_you_draft"
+        pairs = (
+            [("mark_sent", "sent"), ("show_letter", "letter")] if drafted else [("resume_debrief", "resume")]
+        )
+        if kind != "thank_you_last":
+            pairs.append(("in_two_hours", f"snooze:{kind}:2h"))
+        self.say(self.msg(key, **self.nudge_values()), self.iv_buttons(*pairs))
+
+    def nudge_checkin(self, kind: str) -> None:
+        if kind.startswith("checkin_stop"):
+            self.say(
+                self.msg("nudge_checkin_stop", **self.nudge_values()),
+                self.iv_buttons(
+                    ("keep_asking", "checkins:keep"),
+                    ("stop_asking", "checkins:stop"),
+                ),
+            )
+            return
+        self.say(
+            self.msg("nudge_checkin", **self.nudge_values()),
+            self.iv_buttons(
+                ("news_second", "news:second"),
+                ("news_offer", "news:offer"),
+                ("news_rejected", "news:rejected"),
+                ("news_not_yet", "news:not_yet"),
+            ),
+        )
+
+    # ------------------------------------------------------------ buttons on nudges
+
+    def on_subject_action(self, action: str) -> None:
+        _, interview_id, verb, *args = action.split(":")
+        if self.iv is None or self.iv.id != interview_id:
+            self.stale()
+            return
+        handler = getattr(self, f"do_{verb}", None)
+        if handler is None:
+            self.stale()
+            return
+        handler(*args)
+
+    def do_resume(self) -> None:
+        if self.conv.get("active") != self.iv.id:
+            self.conv["active"] = self.iv.id
+        self.resume_here()
+
+    def do_sent(self) -> None:
+        if self.answers.get("letter_review") == "sent":
+            self.say(self.msg("already_sent"))
+            return
+        self.answers["letter_review"] = "sent"
+        self.answers["letter_sent_at"] = self.now.isoformat()
+        self.changed = True
+        self.say(self.msg("letter_sent"))
+        if self.pos and self.pos["q"] == "letter_review" and self.conv.get("active") == self.iv.id:
+            self.advance()  # they were at the letter step: on to the break
+
+    def do_letter(self) -> None:
+        self.show_letters(self.msg("letter_again", company=self.iv.company))
+
+    def do_snooze(self, kind: str, spec: str) -> None:
+        self.snooze(kind, self.snooze_until(spec))
+
+    def snooze_until(self, spec: str) -> datetime:
+        if spec in SNOOZES:
+            return self.now + SNOOZES[spec]
+        tomorrow = self.now.astimezone(self.tz).date() + timedelta(days=1)
+        return datetime.combine(tomorrow, MORNING, tzinfo=self.tz)
+
+    def snooze(self, kind: str, until: datetime) -> None:
+        """Move a reminder: it becomes a new nudge ("kind#n") due at `until`."""
+        base = base_kind(kind)
+        snoozed = self.cursor.setdefault("snoozed", {})
+        count = snoozed.get(base, {}).get("n", 0) + 1
+        snoozed[base] = {"n": count, "due": until.isoformat()}
+        self.changed = True
+        self.say(self.msg("snoozed", when=dates.show_moment(until, self.tz)))
+
+    def do_checkins(self, choice: str) -> None:
+        if choice == "stop":
+            self.answers["checkins_stopped"] = True
+            self.say(self.msg("checkins_stopped", company=self.iv.company))
+        else:
+            self.answers["checkin_cycle"] = self.answers.get("checkin_cycle", 0) + 1
+            self.answers["checkin_from"] = self.now.isoformat()
+            self.say(self.msg("checkins_kept", company=self.iv.company))
+        self.changed = True
+
+    # ------------------------------------------------------------ news: steps 4-6
+
+    def do_news(self, news: str) -> None:
+        """The answer to "any news?": a second interview, an offer, a rejection, or not yet."""
+        self.answers["news"] = news
+        self.answers["news_at"] = self.now.isoformat()
+        self.changed = True
+        if news == "not_yet":
+            self.say(self.msg("news_not_yet", company=self.iv.company))
+            return
+        section = {"second": "second", "offer": "offer", "rejected": "rejection"}[news]
+        self.open_section(section)
+
+    def do_feedback(self, choice: str) -> None:
+        if choice == "sent":
+            self.answers["feedback_requested"] = True
+            self.changed = True
+            self.say(self.msg("feedback_sent", company=self.iv.company))
+        elif choice == "received":
+            self.open_section("feedback")
+        else:
+            self.show_feedback_request()
+
+    def open_section(self, section_id: str) -> None:
+        """Make this interview active again at the start of one of steps 4-6."""
+        active = self.conv.get("active")
+        if active and active != self.iv.id:
+            self.say(self.msg("paused_previous"))
+        self.conv["active"] = self.iv.id
+        self.status = IN_PROGRESS
+        self.cursor.pop("return_to", None)
+        self.set_pos(self.section_start(section_id))
+        self.ask(intro=True)
+
+    # ------------------------------------------------------------ closings
+
+    def finish(self, closing: str) -> None:
+        """A section is done: the debrief's break, or the end of one of steps 4-6."""
+        self.status = DONE
+        self.conv["active"] = None
+        self.changed = True
+        getattr(self, f"close_{closing}")()
+
+    def planned_now(self) -> dict[str, datetime]:
+        return planned(
+            status=self.status,
+            answers=self.answers,
+            cursor=self.cursor,
+            created_at=self.iv.created_at,
+            tz=self.tz,
+            quiet=self.snap.quiet_hours,
+        )
+
+    def next_checkin(self) -> str:
+        checkins = sorted(due for kind, due in self.planned_now().items() if kind.startswith("checkin_1"))
+        return dates.show_day(checkins[0].astimezone(self.tz).date()) if checkins else ""
+
+    def close_break(self) -> None:
+        company = self.iv.company
+        self.say(self.msg("break_message", company=company, checkin=self.next_checkin()))
+        if self.answers.get("letter_review") != "sent":
+            self.say(self.msg("break_letter_unsent", company=company))
+
+    def close_second(self) -> None:
+        when = dates.show_moment(datetime.fromisoformat(self.answers["second_at"]), self.tz)
+        self.say(letters.prep_sheet(self.answers, when=when))
+        self.say(self.msg("second_done", company=self.iv.company, when=when))
+
+    def close_offer(self) -> None:
+        base, target, floor = (
+            letters.amount(self.answers.get(k)) for k in ("offer_base", "offer_target", "offer_walkaway")
+        )
+        if base and target:
+            self.say(self.compare("offer_vs_target", base, target))
+        if base and floor:
+            self.say(self.compare("offer_vs_walkaway", base, floor))
+        decision = self.answers.get("offer_decision") or "think"
+        if decision == "negotiate":
+            self.say(
+                self.msg("offer_negotiate"),
+                attachment=Attachment(
+                    title=self.label("negotiation_title"),
+                    body=letters.negotiation_letter(self.answers, sender=self.sender()),
+                ),
+            )
+        else:
+            self.say(self.msg(f"offer_{decision}", company=self.iv.company))
+
+    def compare(self, key: str, base: float, other: float) -> str:
+        percent = round((base - other) / other * 100)
+        side = self.label("above" if percent >= 0 else "below")
+        return self.msg(key, percent=abs(percent), side=side)
+
+    def close_rejection(self) -> None:
+        self.show_feedback_request()
+        self.say(self.msg("rejection_done", company=self.iv.company))
+
+    def show_feedback_request(self) -> None:
+        self.say(
+            self.msg("feedback_draft"),
+            attachment=Attachment(
+                title=self.label("feedback_title"),
+                body=letters.feedback_request(self.answers, sender=self.sender()),
+            ),
+        )
+
+    def close_feedback(self) -> None:
+        self.answers["feedback_requested"] = True
+        self.say(self.msg("feedback_done"))
+
+    # ------------------------------------------------------------ nudges for steps 4-6
+
+    def nudge_second_prep(self, kind: str) -> None:
+        when = dates.show_moment(datetime.fromisoformat(self.answers["second_at"]), self.tz)
+        key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
+        self.say(self.msg(key, company=self.iv.company, when=when))
+        self.say(letters.prep_sheet(self.answers, when=when))
+
+    def nudge_offer_deadline(self, kind: str) -> None:
+        deadline = dates.show_day(datetime.fromisoformat(self.answers["offer_deadline"]).date())
+        self.say(
+            self.msg("nudge_offer_deadline", company=self.iv.company, deadline=deadline),
+            self.iv_buttons(
+                ("decided_accept", "decided:accept"),
+                ("decided_decline", "decided:decline"),
+                ("in_two_hours", f"snooze:{kind}:tomorrow"),
+            ),
+        )
+
+    def do_decided(self, decision: str) -> None:
+        self.answers["offer_decision"] = decision
+        self.changed = True
+        self.say(self.msg(f"offer_{decision}", company=self.iv.company))
+
+    def nudge_feedback(self, kind: str) -> None:
+        self.say(
+            self.msg("nudge_feedback", company=self.iv.company),
+            self.iv_buttons(
+                ("show_note", "feedback:show"),
+                ("feedback_sent", "feedback:sent"),
+                ("feedback_received", "feedback:received"),
+            ),
+        )

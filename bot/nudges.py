@@ -1,0 +1,167 @@
+"""The nudge policy: which reminders and check-ins an interview wants, and when, in waking hours.
+
+Pure: `planned(interview, ...)` is recomputed after every turn and again just before a nudge is
+sent, so a reminder that has become irrelevant (the letter was marked sent) is never delivered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.dates import add_business_days
+
+# Interview statuses (as in the engine).
+IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
+OUTCOMES = ("second", "offer", "rejected")
+
+UNFINISHED_AFTER = timedelta(hours=2)
+THANK_YOU = {
+    "email": (("thank_you_1", timedelta(hours=3)), ("thank_you_2", timedelta(hours=20))),
+    # A letter by post should leave the same day, so its reminders come sooner.
+    "post": (("thank_you_1", timedelta(hours=1)), ("thank_you_2", timedelta(hours=6))),
+}
+THANK_YOU_LAST = timedelta(hours=48)
+CHECKIN_AT = time(10, 0)
+CHECKIN_REPEAT = timedelta(days=7)
+FEEDBACK_AFTER = timedelta(hours=24)
+PREP_EVENING, PREP_MORNING = time(18, 0), time(8, 0)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """No nudge from `start` to `end`, local time (default 21:00-08:00)."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """From "21:00-08:00"; raises ValueError with a readable reason."""
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        except ValueError:
+            raise ValueError("use two times like 21:00-08:00") from None
+        return cls(start, end)
+
+    def is_quiet(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+def waking(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """`moment`, or the end of the quiet hours that contain it, in the person's zone."""
+    local = moment.astimezone(tz)
+    if not quiet.is_quiet(local.time().replace(tzinfo=None)):
+        return moment
+    day = local.date()
+    if quiet.start > quiet.end and local.time() >= quiet.start:  # evening: wake up tomorrow
+        day += timedelta(days=1)
+    return datetime.combine(day, quiet.end, tzinfo=tz)
+
+
+def at_local(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock, tzinfo=tz)
+
+
+def family(kind: str) -> str:
+    """Nudges of one family replace each other: only the latest due one is worth sending.
+
+    >>> family("thank_you_2#1"), family("checkin_stop"), family("second_prep_morning")
+    ('thank', 'checkin', 'second')
+    """
+    return kind.split("_")[0].split("#")[0]
+
+
+def base_kind(kind: str) -> str:
+    """ "thank_you_2#1" (a snoozed thank_you_2) -> "thank_you_2"."""
+    return kind.split("#")[0]
+
+
+def _iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | None, tz: ZoneInfo) -> dict:
+    """ "Any news?" two business days after the stated decision date (else five after the interview
+    or the second interview), again a week later, then "shall I stop asking?". A person who says
+    "keep asking" starts a new round a week on, with new kinds so earlier rounds stay history."""
+    cycle = answers.get("checkin_cycle", 0)
+    decision = answers.get("decision_expected")
+    if cycle:
+        first = datetime.fromisoformat(answers["checkin_from"]).astimezone(tz).date() + CHECKIN_REPEAT
+    elif second_at is not None:
+        first = add_business_days(second_at.astimezone(tz).date(), 5)
+    elif decision:
+        first = add_business_days(date.fromisoformat(decision), 2)
+    else:
+        first = add_business_days(interview_at.astimezone(tz).date(), 5)
+    start = at_local(first, CHECKIN_AT, tz)
+    suffix = f"_r{cycle}" if cycle else ""
+    return {
+        f"checkin_1{suffix}": start,
+        f"checkin_2{suffix}": start + CHECKIN_REPEAT,
+        f"checkin_stop{suffix}": start + 2 * CHECKIN_REPEAT,
+    }
+
+
+def planned(
+    *,
+    status: str,
+    answers: dict,
+    cursor: dict,
+    created_at: datetime,
+    tz: ZoneInfo,
+    quiet: QuietHours,
+) -> dict[str, datetime]:
+    """Every nudge this interview wants, by kind, each due in waking hours (UTC datetimes)."""
+    wanted: dict[str, datetime] = {}
+    interview_at = _iso(answers.get("interview_at")) or created_at
+    news = answers.get("news")
+    if status == CANCELLED:
+        return {}
+
+    touched = _iso(cursor.get("touched_at"))
+    if status == IN_PROGRESS and touched is not None and cursor.get("pos"):
+        wanted["unfinished"] = touched + UNFINISHED_AFTER
+
+    if answers.get("letter_review") != "sent" and news not in OUTCOMES:
+        for kind, after in THANK_YOU["post" if answers.get("thank_you_by") == "post" else "email"]:
+            wanted[kind] = interview_at + after
+        wanted["thank_you_last"] = interview_at + THANK_YOU_LAST
+        # One message at a time: a thank-you reminder already offers to finish the debrief.
+        if "unfinished" in wanted and any(
+            abs(wanted[k] - wanted["unfinished"]) < timedelta(hours=1) for k in wanted if k != "unfinished"
+        ):
+            del wanted["unfinished"]
+
+    second_at = _iso(answers.get("second_at"))
+    waiting = news in (None, "not_yet") or (news == "second" and second_at is not None)
+    if status == DONE and waiting and not answers.get("checkins_stopped"):
+        wanted.update(_checkins(answers, interview_at=interview_at, second_at=second_at, tz=tz))
+
+    if news == "second" and second_at is not None:
+        day = second_at.astimezone(tz).date()
+        wanted["second_prep_evening"] = at_local(day - timedelta(days=1), PREP_EVENING, tz)
+        if second_at.astimezone(tz).time() >= time(9, 30):
+            wanted["second_prep_morning"] = at_local(day, PREP_MORNING, tz)
+
+    deadline = answers.get("offer_deadline")
+    if news == "offer" and deadline and not answers.get("offer_decision"):
+        day = date.fromisoformat(deadline)
+        wanted["offer_deadline_1"] = at_local(day - timedelta(days=2), CHECKIN_AT, tz)
+        wanted["offer_deadline_2"] = at_local(day, time(9, 0), tz)
+
+    news_at = _iso(answers.get("news_at"))
+    if news == "rejected" and news_at is not None and not answers.get("feedback_requested"):
+        wanted["feedback"] = news_at + FEEDBACK_AFTER
+
+    for kind in cursor.get("dropped", []):
+        wanted.pop(kind, None)
+    for kind, snooze in (cursor.get("snoozed") or {}).items():
+        wanted.pop(kind, None)
+        wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
+
+    return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}

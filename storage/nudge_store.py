@@ -1,0 +1,113 @@
+"""Nudge rows: planning them from the policy, claiming due ones once, and recording the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Nudge, User
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+SKIPPED, CANCELLED, FAILED = "skipped", "cancelled", "failed"
+# A nudge planned this long after it was due is already stale: it is recorded but never sent.
+PLANNED_LATE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    user_pk: int
+    interview_id: str
+    kind: str
+    due_at: datetime
+    attempts: int
+
+
+def plan(
+    session: Session, *, user_pk: int, interview_id: str, wanted: dict[str, datetime], now: datetime
+) -> None:
+    """Make the interview's pending nudges match `wanted`; sent ones are history and stay as they are."""
+    rows = {n.kind: n for n in session.scalars(select(Nudge).where(Nudge.interview_id == interview_id))}
+    for kind, due in wanted.items():
+        row = rows.get(kind)
+        if row is None:
+            status = PENDING if due > now - PLANNED_LATE else SKIPPED
+            session.add(
+                Nudge(
+                    user_pk=user_pk,
+                    interview_id=interview_id,
+                    kind=kind,
+                    due_at=due,
+                    status=status,
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+        elif row.status == PENDING and row.due_at != due:
+            row.due_at = due
+    for kind, row in rows.items():
+        if kind not in wanted and row.status == PENDING:
+            row.status = CANCELLED
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, lease: timedelta, platforms: tuple[str, ...]
+) -> list[Claimed]:
+    """Take up to `limit` due nudges of people on `platforms` (those this process can send to);
+    another process skips the rows taken here (FOR UPDATE SKIP LOCKED on PostgreSQL).
+
+    A claim older than `lease` belongs to a process that died before sending: it is taken again.
+    """
+    due = or_(
+        (Nudge.status == PENDING) & (Nudge.due_at <= now),
+        (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease),
+    )
+    on_platforms = Nudge.user_pk.in_(select(User.id).where(User.platform.in_(platforms)))
+    ids = (
+        select(Nudge.id)
+        .where(due, on_platforms)
+        .order_by(Nudge.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_(ids), due)
+        .values(status=SENDING, claimed_at=now, attempts=Nudge.attempts + 1)
+        .returning(Nudge.id, Nudge.user_pk, Nudge.interview_id, Nudge.kind, Nudge.due_at, Nudge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((Claimed(*row) for row in rows), key=lambda c: (c.due_at, c.id))
+
+
+def finish(session: Session, nudge_id: int, *, status: str, now: datetime) -> None:
+    """Record what became of a claimed nudge: sent, skipped (no longer relevant) or failed."""
+    values: dict = {"status": status}
+    if status == SENT:
+        values["sent_at"] = now
+    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
+
+
+def retry_at(session: Session, nudge_id: int, *, due: datetime) -> None:
+    """Put a claimed nudge back to be tried again at `due` (a failed send, or a paused person)."""
+    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(status=PENDING, due_at=due))
+
+
+def pending_for(session: Session, user_pk: int) -> list[Nudge]:
+    return list(
+        session.scalars(
+            select(Nudge).where(Nudge.user_pk == user_pk, Nudge.status == PENDING).order_by(Nudge.due_at)
+        )
+    )
+
+
+def last_sent_for(session: Session, user_pk: int, *, since: datetime) -> Nudge | None:
+    return session.scalars(
+        select(Nudge)
+        .where(Nudge.user_pk == user_pk, Nudge.status == SENT, Nudge.sent_at >= since)
+        .order_by(Nudge.sent_at.desc())
+    ).first()
