@@ -11,6 +11,7 @@ from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
 
 log = logging.getLogger("debrief")
+MIN_SWEEP_S = 0.2
 
 CONNECT_HINT = (
     "No Slack or Discord token is set, so Debrief starts the local console chat.\n"
@@ -24,15 +25,35 @@ def _open_database(settings: Settings) -> Database:
     return database
 
 
-def _chat(settings: Settings, user_name: str | None) -> int:
+def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> int:
     from adapters.console import ConsoleAdapter
-    from bot.service import ConversationService
+    from bot.scheduler import NudgeScheduler, ScaledClock
+    from bot.service import ConversationService, utc_now
 
     database = _open_database(settings)
-    service = ConversationService(database=database, default_timezone=settings.timezone)
+    service = ConversationService(
+        database=database,
+        default_timezone=settings.timezone,
+        quiet_hours=settings.quiet(),
+        clock=ScaledClock(time_scale) if time_scale != 1 else utc_now,
+    )
     adapter = ConsoleAdapter(service=service, user_name=user_name)
+    scheduler = NudgeScheduler(
+        service=service,
+        senders={"console": adapter.send},
+        interval_s=max(MIN_SWEEP_S, settings.sweep_seconds / time_scale),
+        only=adapter.user,
+    )
+
+    async def chat() -> None:
+        await scheduler.start()
+        try:
+            await adapter.start()
+        finally:
+            await scheduler.stop()
+
     try:
-        asyncio.run(adapter.start())
+        asyncio.run(chat())
     except KeyboardInterrupt:
         print("\nBye! Your notes are saved; run it again to pick up where you left off.")
     finally:
@@ -40,7 +61,7 @@ def _chat(settings: Settings, user_name: str | None) -> int:
     return 0
 
 
-def _run(settings: Settings, user_name: str | None) -> int:
+def _run(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> int:
     configured = [
         name
         for name, token in (("Slack", settings.slack_bot_token), ("Discord", settings.discord_token))
@@ -55,7 +76,17 @@ def _run(settings: Settings, user_name: str | None) -> int:
         )
         return 2
     print(CONNECT_HINT, file=sys.stderr)
-    return _chat(settings, user_name)
+    return _chat(settings, user_name, time_scale)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("give a number, e.g. 3600") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError("give a number above 0 and at most 1,000,000")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--user", default=None, help="who you are in the console chat (default: your login)"
         )
+        command.add_argument(
+            "--time-scale",
+            type=_positive,
+            default=1.0,
+            metavar="N",
+            help="run the clock N times faster to watch reminders arrive (3600: an hour a second)",
+        )
     return parser
 
 
@@ -84,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     user_name = getattr(args, "user", None)
     try:
+        time_scale = getattr(args, "time_scale", 1.0)
         if args.command == "chat":
-            return _chat(settings, user_name)
-        return _run(settings, user_name)
+            return _chat(settings, user_name, time_scale)
+        return _run(settings, user_name, time_scale)
     except DatabaseError as exc:
         print(f"debrief: {exc}", file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dates import local_zone_name
+from bot.nudges import QuietHours
 
 
 class ConfigError(Exception):
@@ -30,6 +31,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url, validation_alias="DEBRIEF_DATABASE_URL")
     timezone: str = Field(default_factory=local_zone_name, validation_alias="DEBRIEF_TIMEZONE")
     log_level: str = Field(default="WARNING", validation_alias="DEBRIEF_LOG_LEVEL")
+    quiet_hours: str = Field(default="21:00-08:00", validation_alias="DEBRIEF_QUIET_HOURS")
+    sweep_seconds: float = Field(default=30.0, gt=0, le=3600, validation_alias="DEBRIEF_SWEEP_SECONDS")
 
     # Platforms: a bot starts only for the platforms whose tokens are set.
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
@@ -46,6 +49,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("not a known time zone; use an IANA name such as Europe/Berlin") from None
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours_shape(cls, value: str) -> str:
+        QuietHours.parse(value)  # raises ValueError with the reason
+        return value
+
+    def quiet(self) -> QuietHours:
+        return QuietHours.parse(self.quiet_hours)
 
     @field_validator("log_level")
     @classmethod

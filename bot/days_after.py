@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import dates, letters
 from bot.messages import Attachment, Button
-from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned
+from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
 
 if TYPE_CHECKING:
     from bot.engine import Interview
@@ -133,7 +133,7 @@ class DaysAfter:
         self.show_letters(self.msg("letter_again", company=self.iv.company))
 
     def do_snooze(self, kind: str, spec: str) -> None:
-        self.snooze(kind, self.snooze_until(spec))
+        self.snooze(kind, waking(self.snooze_until(spec), self.tz, self.snap.quiet_hours))
 
     def snooze_until(self, spec: str) -> datetime:
         if spec in SNOOZES:

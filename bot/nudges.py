@@ -133,7 +133,7 @@ def planned(
         wanted["thank_you_last"] = interview_at + THANK_YOU_LAST
         # One message at a time: a thank-you reminder already offers to finish the debrief.
         if "unfinished" in wanted and any(
-            abs(wanted[k] - wanted["unfinished"]) < timedelta(hours=1) for k in wanted if k != "unfinished"
+            abs(wanted[k] - wanted["unfinished"]) <= timedelta(hours=1) for k in wanted if k != "unfinished"
         ):
             del wanted["unfinished"]
 
@@ -149,7 +149,7 @@ def planned(
             wanted["second_prep_morning"] = at_local(day, PREP_MORNING, tz)
 
     deadline = answers.get("offer_deadline")
-    if news == "offer" and deadline and not answers.get("offer_decision"):
+    if news == "offer" and deadline and answers.get("offer_decision") in (None, "think", "negotiate"):
         day = date.fromisoformat(deadline)
         wanted["offer_deadline_1"] = at_local(day - timedelta(days=2), CHECKIN_AT, tz)
         wanted["offer_deadline_2"] = at_local(day, time(9, 0), tz)

@@ -169,7 +169,9 @@ class ConversationService:
 
     # ------------------------------------------------------------------ nudges
 
-    def prepare_due(self, *, platforms: Iterable[str], limit: int = 200) -> list[PreparedNudge]:
+    def prepare_due(
+        self, *, platforms: Iterable[str], only: UserKey | None = None, limit: int = 200
+    ) -> list[PreparedNudge]:
         """Claim the due nudges of these platforms and word the ones still worth sending.
 
         Of several due nudges of one family (three missed thank-you reminders after a long
@@ -178,7 +180,7 @@ class ConversationService:
         now = self.clock()
         with self.db.transaction() as session:
             claimed = nudge_store.claim_due(
-                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms)
+                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
             )
         latest: dict[tuple[str, str], nudge_store.Claimed] = {}
         for nudge in claimed:  # sorted by due time, so the last one of a family wins
@@ -244,6 +246,10 @@ class ConversationService:
         else:
             with self.db.transaction() as session:
                 nudge_store.retry_at(session, nudge_id, due=self.clock() + retry_delay(attempts))
+
+    def forget_events_before(self, before: datetime) -> int:
+        with self.db.transaction() as session:
+            return repository.prune_events(session, before=before)
 
     def _finish(self, nudge_id: int, status: str) -> None:
         with self.db.transaction() as session:

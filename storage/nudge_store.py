@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.messages import UserKey
 from storage.models import Nudge, User
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
@@ -54,7 +55,13 @@ def plan(
 
 
 def claim_due(
-    session: Session, *, now: datetime, limit: int, lease: timedelta, platforms: tuple[str, ...]
+    session: Session,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    platforms: tuple[str, ...],
+    only: UserKey | None = None,
 ) -> list[Claimed]:
     """Take up to `limit` due nudges of people on `platforms` (those this process can send to);
     another process skips the rows taken here (FOR UPDATE SKIP LOCKED on PostgreSQL).
@@ -65,7 +72,10 @@ def claim_due(
         (Nudge.status == PENDING) & (Nudge.due_at <= now),
         (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease),
     )
-    on_platforms = Nudge.user_pk.in_(select(User.id).where(User.platform.in_(platforms)))
+    people = select(User.id).where(User.platform.in_(platforms))
+    if only is not None:  # a console chat delivers only its own person's nudges
+        people = people.where(User.workspace == only.workspace, User.user_id == only.user_id)
+    on_platforms = Nudge.user_pk.in_(people)
     ids = (
         select(Nudge.id)
         .where(due, on_platforms)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,11 @@ def claim_event(session: Session, *, platform: str, event_id: str, now: datetime
         .returning(ProcessedEvent.event_id)
     )
     return session.execute(statement).first() is not None
+
+
+def prune_events(session: Session, *, before: datetime) -> int:
+    """Forget processed event ids older than `before`; returns how many were removed."""
+    return session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)).rowcount
 
 
 def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:

@@ -1,0 +1,112 @@
+"""APScheduler wiring: a sweep that delivers due nudges through the adapters, and daily upkeep.
+
+The nudges themselves are rows (see storage/nudge_store.py); APScheduler only decides when to
+look. Its own job store is never shared between processes (APScheduler 3 cannot do that safely).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.messages import UserKey
+from bot.service import ConversationService, PreparedNudge
+
+log = logging.getLogger(__name__)
+
+Send = Callable[..., object]  # an adapter's `async send(user, replies)`
+EVENTS_KEPT = timedelta(days=7)  # platforms redeliver within minutes; a week is plenty
+
+
+class ScaledClock:
+    """A clock that runs `scale` times faster than real time from the moment it is made.
+
+    `debrief chat --time-scale 3600` turns an hour into a second, to watch tomorrow's reminder arrive.
+    """
+
+    def __init__(self, scale: float, *, real: Callable[[], datetime] | None = None) -> None:
+        if scale <= 0:
+            raise ValueError("the time scale must be a positive number")
+        self.scale = scale
+        self.real = real or (lambda: datetime.now(UTC))
+        self.start = self.real()
+
+    def __call__(self) -> datetime:
+        return self.start + (self.real() - self.start) * self.scale
+
+
+class NudgeScheduler:
+    """Every `interval_s` seconds, claim due nudges and hand each to its platform's adapter."""
+
+    def __init__(
+        self,
+        *,
+        service: ConversationService,
+        senders: Mapping[str, Send],
+        interval_s: float = 30.0,
+        only: UserKey | None = None,
+    ) -> None:
+        if interval_s <= 0:
+            raise ValueError("the sweep interval must be positive")
+        self.service = service
+        self.senders = dict(senders)
+        self.interval_s = interval_s
+        self.only = only
+        self._scheduler: AsyncIOScheduler | None = None
+        self._sweeping = asyncio.Lock()
+        self._stopping = False
+
+    async def start(self) -> None:
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        # coalesce + max_instances=1: a slow sweep is never run twice at once nor caught up in a
+        # burst; misfire_grace_time=None: a late sweep still runs (it only looks at the table).
+        options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        self._scheduler.add_job(
+            self.sweep, "interval", seconds=self.interval_s, next_run_time=datetime.now(UTC), **options
+        )
+        self._scheduler.add_job(self.upkeep, "interval", hours=24, next_run_time=datetime.now(UTC), **options)
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        """Stop claiming, let a running sweep finish its sends, then shut the scheduler down."""
+        self._stopping = True
+        async with self._sweeping:
+            if self._scheduler is not None:
+                self._scheduler.shutdown(wait=False)
+                self._scheduler = None
+
+    async def sweep(self) -> int:
+        """Deliver what is due now; returns how many nudges were sent."""
+        if self._stopping:
+            return 0
+        async with self._sweeping:
+            prepared = await asyncio.to_thread(
+                self.service.prepare_due, platforms=tuple(self.senders), only=self.only
+            )
+            sent = 0
+            for nudge in prepared:
+                sent += await self._deliver(nudge)
+            return sent
+
+    async def _deliver(self, nudge: PreparedNudge) -> int:
+        try:
+            await self.senders[nudge.user.platform](nudge.user, nudge.replies)
+        except Exception as exc:  # the adapter failed: try again later, with backoff
+            log.warning("nudge %s not delivered (%s); will retry", nudge.nudge_id, type(exc).__name__)
+            await asyncio.to_thread(
+                self.service.record_delivery, nudge.nudge_id, delivered=False, attempts=nudge.attempts
+            )
+            return 0
+        await asyncio.to_thread(
+            self.service.record_delivery, nudge.nudge_id, delivered=True, attempts=nudge.attempts
+        )
+        return 1
+
+    async def upkeep(self) -> None:
+        """Daily: forget processed event ids old enough that no platform will redeliver them."""
+        if not self._stopping:
+            await asyncio.to_thread(self.service.forget_events_before, self.service.clock() - EVENTS_KEPT)
