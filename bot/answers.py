@@ -119,13 +119,20 @@ def _scale(text: str) -> Parsed | Problem:
 def _moment(
     question: Question, text: str, *, now_words: tuple[str, ...], now: datetime, tz: ZoneInfo
 ) -> Parsed | Problem:
-    """When an interview took place: in the past, and not long ago."""
-    if loose(text) in now_words:
+    """When an interview took place (in the past, not long ago), or will take place (ahead)."""
+    ahead = question.prefer == "future"
+    if loose(text) in now_words and not ahead:
         return Parsed(now.isoformat())
     moment = dates.parse_when(text, now=now, tz=tz, prefer=question.prefer)
     shown = short(text, 60)
     if moment is None:
-        return Problem("bad_date", {"text": shown, "example": "today 2pm"})
+        return Problem("bad_date", {"text": shown, "example": "Tuesday 10am" if ahead else "today 2pm"})
+    if ahead:
+        if moment < now - FUTURE_SLACK:
+            return Problem("date_past_upcoming")
+        if moment > now + MAX_DECISION_AHEAD:
+            return Problem("date_too_far", {"text": shown, "example": "Tuesday 10am"})
+        return Parsed(moment.isoformat())
     if moment > now + FUTURE_SLACK:
         return Problem("date_future_interview")
     if moment < now - MAX_INTERVIEW_AGE:

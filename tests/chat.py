@@ -53,6 +53,11 @@ class Chat:
         )
         return self.last
 
+    def receive(self, replies: list[Reply]) -> str:
+        """Show a nudge the scheduler delivered, so its buttons can be clicked."""
+        self.replies = replies
+        return self.last
+
     def open(self) -> str:
         self.replies = self.service.handle(
             Incoming(user=self.user, kind="open", display_name=self.display_name)

@@ -1,0 +1,229 @@
+"""Nudges end to end on a real database with an injected clock: planned, claimed, worded, sent."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from adapters.console import render
+from bot.scheduler import NudgeScheduler
+from bot.service import ConversationService
+from storage.models import Interview, Nudge
+from tests.chat import MAYA, Chat
+from tests.conftest import Clock
+from tests.test_service import TO_THE_LETTER
+
+# A whole debrief of ACME at 15:10 Berlin time, up to the letter step.
+TO_THE_REVIEW = ["hi", "ACME", *TO_THE_LETTER, "Maya Rivera", "growth plans"]
+
+
+def finished(service: ConversationService, *, letter: str) -> Chat:
+    chat = Chat(service)
+    for line in TO_THE_REVIEW:
+        chat.say(line)
+    chat.click("Mark as sent" if letter == "sent" else "I'll send it later")
+    assert "well-earned break" in chat.last
+    return chat
+
+
+def due(service: ConversationService) -> list:
+    return service.prepare_due(platforms=("console",))
+
+
+def deliver(service: ConversationService, chat: Chat | None = None) -> list[str]:
+    """One sweep by hand: everything due is sent (and shown to `chat`); returns the texts."""
+    texts = []
+    for nudge in due(service):
+        service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+        if chat is not None:
+            chat.receive(nudge.replies)
+        texts.append(render(nudge.replies))
+    return texts
+
+
+def statuses(database) -> dict[str, str]:
+    with database.transaction() as session:
+        return {n.kind: n.status for n in session.scalars(select(Nudge))}
+
+
+def test_a_thank_you_reminder_comes_three_hours_after_and_stops_once_marked_sent(service, clock, sqlite_db):
+    chat = finished(service, letter="later")
+    clock.advance(hours=2, minutes=50)
+    assert deliver(service) == []
+    clock.advance(minutes=15)
+    [text] = deliver(service, chat)
+    assert "Have you sent your thank-you to" in text and "ACME" in text
+    chat.click("Mark as sent")
+    assert "sent!" in chat.last
+    clock.advance(days=3)
+    assert deliver(service) == []  # no second or last reminder once it is sent
+    kinds = statuses(sqlite_db)
+    assert kinds["thank_you_1"] == "sent"
+    assert kinds["thank_you_2"] == kinds["thank_you_last"] == "cancelled"
+
+
+def test_nudges_missed_while_the_bot_was_down_are_sent_once_not_in_a_burst(service, clock, sqlite_db):
+    finished(service, letter="later")
+    clock.advance(days=2, hours=1)  # all three thank-you reminders fell due while we were down
+    texts = deliver(service)
+    assert len(texts) == 1 and "still worth sending" in texts[0]
+    kinds = statuses(sqlite_db)
+    assert kinds["thank_you_1"] == kinds["thank_you_2"] == "skipped"
+    assert kinds["thank_you_last"] == "sent"
+    assert deliver(service) == []  # and nothing more the next time round
+
+
+def test_snooze_moves_a_reminder(service, clock):
+    chat = finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    deliver(service, chat)
+    chat.click("Remind me in 2 hours")
+    assert "I'll remind you Thu 26 Nov, 20:11" in chat.last
+    clock.advance(hours=1)
+    assert deliver(service) == []
+    clock.advance(hours=1)
+    [text] = deliver(service)
+    assert "Have you sent your thank-you" in text
+
+
+def test_a_reminder_that_became_irrelevant_before_sending_is_skipped(service, clock, sqlite_db):
+    finished(service, letter="later")
+    with sqlite_db.transaction() as session:  # another process marked it sent without replanning
+        row = session.scalars(select(Interview)).one()
+        row.answers = {**row.answers, "letter_review": "sent"}
+    clock.advance(hours=3, minutes=1)
+    assert deliver(service) == []
+    assert statuses(sqlite_db)["thank_you_1"] == "skipped"
+
+
+def test_any_news_check_in_leads_to_step_5_and_a_negotiation_draft(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)  # Thu 3 Dec, 10:00 is five business days after the interview
+    [text] = deliver(service, chat)
+    assert "Any news from ACME" in text
+    assert [b.label for r in chat.replies for b in r.buttons] == [
+        "Second interview",
+        "Offer",
+        "Rejected",
+        "Not yet",
+    ]
+    chat.click("Offer")
+    assert "Step 5 of 6 · Offer" in chat.last and "Worth asking before you accept" in chat.last
+    for line in ["62,000 a year", "skip", "next Friday", "70k", "55000"]:
+        chat.say(line)
+    chat.click("Negotiate")
+    assert "11% below the figure you hoped for" in chat.last
+    assert "13% above your walk-away figure" in chat.last
+    assert "closer to 70k" in chat.last and "A courteous counter rarely costs" in chat.last
+
+
+def test_a_second_interview_gets_a_prep_sheet_and_reminders(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)
+    deliver(service, chat)
+    chat.click("Second interview")
+    assert "Step 4 of 6" in chat.last
+    chat.say("Tuesday 10am")
+    chat.say("a panel with the design team")
+    chat.say("tell the onboarding story with numbers")
+    assert "Prep sheet · ACME" in chat.last and "tell the onboarding story with numbers" in chat.last
+    clock.advance(days=4, hours=8)  # Mon 7 Dec 18:10: the evening before
+    [evening] = deliver(service)
+    assert "is tomorrow" in evening and "Prep sheet" in evening
+
+
+def test_a_rejection_gets_a_human_word_a_feedback_note_and_a_nudge_a_day_later(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)
+    deliver(service, chat)
+    chat.click("Rejected")
+    assert "I'm sorry" in chat.last and "How are you feeling" in chat.last
+    chat.say("Gutted, honestly")
+    chat.say("Their care for accessibility")
+    assert "grateful for any feedback" in chat.last and "their care for accessibility" in chat.last
+    clock.advance(hours=23)
+    assert deliver(service) == []
+    clock.advance(hours=2)
+    [text] = deliver(service, chat)
+    assert "Ready to ask for feedback?" in text
+    chat.click("They replied")
+    chat.say("Strong portfolio; go deeper on research methods")
+    assert "insights" in chat.last
+
+
+def test_a_failed_send_is_retried_with_backoff_then_given_up(service, clock, sqlite_db):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    waits = []
+    for attempt in range(1, 6):
+        [nudge] = due(service)
+        assert nudge.attempts == attempt
+        service.record_delivery(nudge.nudge_id, delivered=False, attempts=nudge.attempts)
+        with sqlite_db.transaction() as session:
+            row = session.get(Nudge, nudge.nudge_id)
+            waits.append(row.due_at - clock.now if row.status == "pending" else row.status)
+        clock.advance(hours=1)
+    assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)] + ["failed"]
+
+
+def test_the_scheduler_delivers_through_the_adapter_and_retries_a_failed_send(service, clock, sqlite_db):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    received, fail = [], True
+
+    async def send(user, replies):
+        if fail:
+            raise ConnectionError("platform down")
+        received.append((user, replies))
+
+    scheduler = NudgeScheduler(service=service, senders={"console": send})
+    assert asyncio.run(scheduler.sweep()) == 0
+    assert statuses(sqlite_db)["thank_you_1"] == "pending"
+    fail = False
+    clock.advance(minutes=2)
+    assert asyncio.run(scheduler.sweep()) == 1
+    assert received[0][0] == MAYA
+    assert statuses(sqlite_db)["thank_you_1"] == "sent"
+
+
+def test_the_scheduler_runs_its_sweep_on_its_own(service, clock):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+
+    async def main() -> list:
+        received = []
+
+        async def send(user, replies):
+            received.append(replies)
+
+        scheduler = NudgeScheduler(service=service, senders={"console": send}, interval_s=0.05)
+        await scheduler.start()
+        for _ in range(100):
+            if received:
+                break
+            await asyncio.sleep(0.05)
+        await scheduler.stop()
+        return received
+
+    assert len(asyncio.run(main())) == 1
+
+
+def test_other_platforms_nudges_are_left_for_their_own_process(service, clock, sqlite_db):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    assert service.prepare_due(platforms=("slack",)) == []
+    assert statuses(sqlite_db)["thank_you_1"] == "pending"
+
+
+@pytest.mark.parametrize("scale", [3600.0])
+def test_scaled_clock_runs_faster(scale):
+    from datetime import UTC, datetime
+
+    from bot.scheduler import ScaledClock
+
+    ticks = iter([datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 2, tzinfo=UTC)])
+    scaled = ScaledClock(scale, real=lambda: next(ticks))
+    assert scaled() - scaled.start == timedelta(hours=2)
