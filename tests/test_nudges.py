@@ -13,7 +13,6 @@ from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
 from storage.models import Interview, Nudge
 from tests.chat import MAYA, Chat
-from tests.conftest import Clock
 from tests.test_service import TO_THE_LETTER
 
 # A whole debrief of ACME at 15:10 Berlin time, up to the letter step.
