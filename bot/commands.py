@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from bot.flow import Flow
 from bot.inputs import loose
 
-# Commands that take a number: "resume 2", "edit 5".
-_NUMBERED = {"resume", "edit"}
+# Commands that take a number: "resume 2", "edit 5", "cancel reminder 1".
+_NUMBERED = {"resume", "edit", "drop"}
+# Commands followed by words: "snooze 3h", "pause until Monday", "timezone Europe/Berlin",
+# "interview ACME tomorrow 3-4pm". The engine falls back to an answer when the words make no sense.
+_WITH_WORDS = ("snooze", "pause", "timezone", "upcoming")
 _WITH_NUMBER = re.compile(r"^(?P<word>.+?)\s*#?(?P<number>\d{1,3})$")
 
 
@@ -17,6 +20,7 @@ _WITH_NUMBER = re.compile(r"^(?P<word>.+?)\s*#?(?P<number>\d{1,3})$")
 class Command:
     name: str
     number: int | None = None
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,11 @@ def parse_command(text: str, flow: Flow) -> Command | UnknownCommand | None:
         for name in _NUMBERED:
             if match["word"] in flow.commands[name]:
                 return Command(name, int(match["number"]))
+    original = " ".join(text.lstrip().lstrip("/!").split())
+    for name in _WITH_WORDS:
+        for word in flow.commands[name]:
+            if phrase.startswith(word + " "):
+                return Command(name, words=original[len(word) + 1 :].strip())
     if slashed and " " not in phrase:
         return UnknownCommand(phrase)
     return None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import dateparser
 
@@ -116,3 +117,70 @@ def show_moment(moment: datetime, tz: ZoneInfo, *, year: bool = False) -> str:
 def show_day(day: date) -> str:
     """A day as a person reads it: 'Fri 4 Dec'."""
     return f"{day:%a} {day.day} {day:%b}"
+
+
+_DURATION = re.compile(
+    r"^(?:for |in )?(?:(?P<n>\d+|an?|one|two|three)\s*)?"
+    r"(?P<unit>m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$"
+)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+
+
+def parse_later(text: str, *, now: datetime, tz: ZoneInfo, morning: time = time(9, 0)) -> datetime | None:
+    """A moment ahead from "3h", "2 days", "a week", "tomorrow", "until Monday", "Friday 9am"."""
+    words = " ".join(text.casefold().split()).removeprefix("until ").removeprefix("till ").removeprefix("to ")
+    if match := _DURATION.match(words):
+        amount = match["n"] or "1"
+        count = int(amount) if amount.isdecimal() else _SMALL[amount]
+        return now + timedelta(**{_UNITS[match["unit"][0]]: count})
+    moment = parse_when(words, now=now, tz=tz, prefer="future")
+    if moment is None or moment <= now:
+        return None
+    if not any(ch.isdigit() for ch in words):
+        # "tomorrow", "Monday": a day without a time means its morning, not this minute or midnight
+        return datetime.combine(moment.astimezone(tz).date(), morning, tzinfo=tz)
+    return moment
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    names = {}
+    for key in available_timezones():
+        names[key.casefold()] = key
+        city = key.rsplit("/", 1)[-1].replace("_", " ").casefold()
+        names.setdefault(city, key)
+    return names
+
+
+def find_zone(text: str) -> str | None:
+    """The IANA zone a person means: "Europe/Berlin", "europe/berlin", "Berlin", "new york", "UTC"."""
+    words = " ".join(text.strip().split()).casefold()
+    if words in ("gmt", "utc", "z"):
+        return "UTC"
+    return _zone_names().get(words) or _zone_names().get(words.replace(" ", "_"))
+
+
+_SPAN = re.compile(
+    r"(?P<start>\d{1,2}(?::\d{2})?)\s*(?P<start_half>am|pm)?\s*(?:-|–|—|to|until)\s*"
+    r"(?P<end>\d{1,2}(?::\d{2})?)\s*(?P<end_half>am|pm)?"
+)
+
+
+def parse_span(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime | None] | None:
+    """The start (and end) of "tomorrow 3-4pm", "Friday 10:00-11:30", "Dec 3 2pm", ahead of now."""
+    words = " ".join(text.casefold().split())
+    end_text = None
+    if match := _SPAN.search(words):
+        end_half = match["end_half"] or ""
+        start_half = match["start_half"] or end_half
+        day_words = (words[: match.start()] + words[match.end() :]).strip()
+        end_text = f"{day_words} {match['end']}{end_half}".strip()
+        words = f"{day_words} {match['start']}{start_half}".strip()
+    start = parse_when(words, now=now, tz=tz, prefer="future")
+    if start is None or start < now - timedelta(minutes=30):
+        return None
+    end = parse_when(end_text, now=now, tz=tz, prefer="future") if end_text else None
+    if end is not None and end <= start:
+        end = None
+    return start, end

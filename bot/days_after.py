@@ -16,7 +16,7 @@ from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
 if TYPE_CHECKING:
     from bot.engine import Interview
 
-SNOOZES = {"2h": timedelta(hours=2), "3h": timedelta(hours=3)}
+SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}
 MORNING = time(9, 0)
 
 
@@ -42,6 +42,7 @@ class DaysAfter:
             "second": self.nudge_second_prep,
             "offer": self.nudge_offer_deadline,
             "feedback": self.nudge_feedback,
+            "upcoming": self.nudge_upcoming,
         }
         renderers[family(kind)](base_kind(kind))
 
@@ -302,4 +303,16 @@ class DaysAfter:
                 ("feedback_sent", "feedback:sent"),
                 ("feedback_received", "feedback:received"),
             ),
+        )
+
+    # ------------------------------------------------------------ an interview announced beforehand
+
+    def nudge_upcoming(self, kind: str) -> None:
+        start = dates.show_moment(datetime.fromisoformat(self.answers["upcoming_start"]), self.tz)
+        if kind == "upcoming_prep":
+            self.say(self.msg("nudge_upcoming_prep", company=self.iv.company, when=start))
+            return
+        self.say(
+            self.msg("nudge_upcoming_debrief", company=self.iv.company),
+            self.iv_buttons(("start_debrief", "start"), ("in_an_hour", f"snooze:{kind}:1h")),
         )

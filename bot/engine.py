@@ -22,14 +22,14 @@ from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
-from bot.nudges import QuietHours
+from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING, QuietHours
+from bot.reminder_commands import ReminderCommands, news_in
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 200
 LIST_LIMIT = 20  # interviews shown by `list` (and so buttons: Slack and Discord allow 25)
 CHOICE_KINDS = ("choice", "yesno", "letters")
 BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
-IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
 # "I just had an interview at ACME for the designer role" names the company.
 _COMPANY_HINT = re.compile(
     r"\binterview(?:ed)?\s+(?:at|with)\s+(?P<company>[^.,!?;:\n]{1,80}?)"
@@ -68,6 +68,7 @@ class InterviewSummary:
     step: int
     created_at: datetime
     letter_status: str | None = None
+    news: str | None = None
     interview_at: datetime | None = None
 
 
@@ -83,6 +84,21 @@ class Snapshot:
     # The interview a nudge or a nudge's button is about, when it is not the active one.
     subject: Interview | None = None
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    # Loaded only when a command asks for them (see Outcome.needs).
+    nudges: tuple[NudgeView, ...] | None = None
+    everything: tuple[Interview, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """A planned or recently sent nudge, as `reminders` and `snooze` see it."""
+
+    interview_id: str
+    kind: str
+    due_at: datetime
+    status: str
+    sent_at: datetime | None
+    company: str | None
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,8 @@ class Outcome:
     replies: list[Reply]
     interview: Interview | None = None
     follow_up: Input | None = None
+    needs: str | None = None  # "nudges" or "everything": load it and run the same turn again
+    forget: bool = False  # delete every row of this person (confirmed "forget me")
 
 
 def new_conversation() -> dict[str, Any]:
@@ -147,7 +165,7 @@ class _Values(dict[str, str]):
         return "{" + key + "}"
 
 
-class _Turn(DaysAfter):
+class _Turn(DaysAfter, ReminderCommands):
     """One turn's working copy of the state; `run` returns the Outcome built from it."""
 
     def __init__(self, flow: Flow, snap: Snapshot, now: datetime, new_id: str) -> None:
@@ -167,6 +185,9 @@ class _Turn(DaysAfter):
         self.status = self.iv.status if self.iv else None
         self.replies: list[Reply] = []
         self.follow_up: Input | None = None
+        self.needs: str | None = None
+        self.text = ""
+        self.forget = False
         self.changed = False
 
     # ---------------------------------------------------------------- outcome
@@ -176,7 +197,7 @@ class _Turn(DaysAfter):
         if self.iv is not None and self.changed:
             self.cursor["touched_at"] = self.now.isoformat()  # the unfinished-debrief nudge counts from here
             interview = replace(self.iv, answers=self.answers, cursor=self.cursor, status=self.status)
-        return Outcome(self.conv, self.replies, interview, self.follow_up)
+        return Outcome(self.conv, self.replies, interview, self.follow_up, forget=self.forget)
 
     def say(self, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None) -> None:
         self.replies.append(Reply(text, buttons, attachment))
@@ -208,9 +229,18 @@ class _Turn(DaysAfter):
             self.on_action(incoming.action or "")
         else:
             self.on_message(incoming.text or "")
+        if self.needs:
+            return Outcome(self.snap.conversation, [], needs=self.needs)
         if not self.replies and self.follow_up is None:  # every turn answers something
             self.idle()
         return self.outcome()
+
+    def need(self, what: str) -> bool:
+        """True when the turn must stop and be run again with `what` loaded."""
+        if getattr(self.snap, what) is None:
+            self.needs = what
+            return True
+        return False
 
     def on_open(self) -> None:
         self.conv["mode"] = None  # a half-answered menu does not survive leaving the chat
@@ -251,7 +281,7 @@ class _Turn(DaysAfter):
         if len(raw) > MAX_MESSAGE_CHARS:
             self.retry("too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}")
             return
-        text = clean_text(raw)
+        text = self.text = clean_text(raw)
         if not text:
             self.retry("empty")
             return
@@ -273,7 +303,7 @@ class _Turn(DaysAfter):
             self.command(command)
         elif isinstance(command, UnknownCommand):
             self.say(self.msg("unknown_command", command=command.word))
-            self.cmd_help(None)
+            self.cmd_help(Command("help"))
         elif self.iv is None:
             self.without_interview(text)
         else:
@@ -281,6 +311,10 @@ class _Turn(DaysAfter):
 
     def without_interview(self, text: str) -> None:
         """A message when no debrief is active: a first-timer or a named interview starts one."""
+        news = news_in(text)
+        if news and self.waiting():
+            self.cmd_news(Command("news"), news)
+            return
         named = _COMPANY_HINT.search(text)
         if named or not self.snap.interviews:
             self.start_new(short(named.group("company").strip(), 200) if named else None)
@@ -310,14 +344,14 @@ class _Turn(DaysAfter):
 
     def command(self, command: Command) -> None:
         handler = getattr(self, f"cmd_{command.name}")
-        handler(command.number)
+        handler(command)
 
-    def cmd_help(self, _: int | None) -> None:
+    def cmd_help(self, _: Command) -> None:
         self.say(self.flow.help_text, () if self.iv else self.idle_buttons())
         if self.iv is not None:
             self.ask(intro=False)
 
-    def cmd_new(self, _: int | None) -> None:
+    def cmd_new(self, _: Command) -> None:
         if self.iv is not None and self.status == IN_PROGRESS and not self.answers:
             self.set_pos(self.first_pos())  # nothing to keep: start this one over
             self.ask(intro=True)
@@ -343,7 +377,7 @@ class _Turn(DaysAfter):
         self.store(company)
         self.advance()
 
-    def cmd_list(self, _: int | None) -> None:
+    def cmd_list(self, _: Command) -> None:
         """Every interview, numbered for `resume N`, each with a button in the same order."""
         items = self.snap.interviews
         if not items:
@@ -360,6 +394,8 @@ class _Turn(DaysAfter):
                 where = "state_in_progress" if item.id == self.conv.get("active") else "state_paused"
                 state = self.label("state_step", step=item.step, total=TOTAL_STEPS, state=self.label(where))
                 verb = "resume_button"
+            elif item.status == UPCOMING:
+                state, verb = self.label("state_upcoming"), "start_button"
             else:
                 state = self.label("state_done" if item.status == DONE else "state_cancelled")
                 verb = "open_button" if item.status == DONE else "reopen_button"
@@ -369,7 +405,7 @@ class _Turn(DaysAfter):
         lines.append(self.msg("list_footer"))
         self.say("\n".join(lines), tuple(buttons))
 
-    def cmd_status(self, _: int | None) -> None:
+    def cmd_status(self, _: Command) -> None:
         if self.iv is None or self.pos is None:
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
@@ -388,7 +424,8 @@ class _Turn(DaysAfter):
             )
         )
 
-    def cmd_resume(self, number: int | None) -> None:
+    def cmd_resume(self, command: Command) -> None:
+        number = command.number
         target = self.resume_target(number)
         if target is None:
             return
@@ -405,6 +442,8 @@ class _Turn(DaysAfter):
         if self.status == IN_PROGRESS and self.pos is not None:
             self.say(self.msg("resumed", company=self.iv.company))
             self.ask(intro=False)
+        elif self.status == UPCOMING:
+            self.do_start()
         elif self.answers.get("feedback_requested") and "feedback_received" not in self.answers:
             self.open_section("feedback")  # "say resume and tell me what they said"
         elif self.answers.get("letter_review") == "later" or self.status == CANCELLED:
@@ -443,7 +482,7 @@ class _Turn(DaysAfter):
         self.say(self.msg("nothing_active"), self.idle_buttons())
         return None
 
-    def cmd_back(self, _: int | None) -> None:
+    def cmd_back(self, _: Command) -> None:
         if self.iv is None or self.pos is None:
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
@@ -459,7 +498,7 @@ class _Turn(DaysAfter):
         self.say(self.msg("back"))
         self.ask(intro=False)
 
-    def cmd_skip(self, _: int | None) -> None:
+    def cmd_skip(self, _: Command) -> None:
         if self.iv is None or self.pos is None:
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
@@ -480,7 +519,8 @@ class _Turn(DaysAfter):
             self.say(self.msg("skipped"))
             self.advance()
 
-    def cmd_edit(self, number: int | None) -> None:
+    def cmd_edit(self, command: Command) -> None:
+        number = command.number
         if self.iv is None or self.pos is None:
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
@@ -499,7 +539,7 @@ class _Turn(DaysAfter):
         )
         self.say(self.msg("edit_pick"), (*buttons[:24], Button(self.label("cancel"), "cmd:cancel")))
 
-    def cmd_cancel(self, _: int | None) -> None:
+    def cmd_cancel(self, _: Command) -> None:
         if self.conv.get("mode") == "edit_pick":
             self.conv["mode"] = None
             self.say(self.msg("cancel_edit"))
@@ -548,7 +588,7 @@ class _Turn(DaysAfter):
         """The answer to "which answer would you like to change?": a number, a label or a command."""
         command = parse_command(text, self.flow)
         if isinstance(command, Command) and command.name in ("cancel", "back"):
-            self.cmd_cancel(None)
+            self.cmd_cancel(Command("cancel"))
             return
         if isinstance(command, Command) and not (command.name == "edit" and command.number is None):
             self.conv["mode"] = None
@@ -565,7 +605,7 @@ class _Turn(DaysAfter):
 
     def retry_edit_pick(self) -> None:
         self.say(self.msg("edit_unknown"))
-        self.cmd_edit(None)
+        self.cmd_edit(Command("edit"))
 
     def start_edit(self, number: int) -> None:
         editable = self.editable()

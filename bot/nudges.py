@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import add_business_days
 
 # Interview statuses (as in the engine).
-IN_PROGRESS, DONE, CANCELLED = "in_progress", "done", "cancelled"
+IN_PROGRESS, DONE, CANCELLED, UPCOMING = "in_progress", "done", "cancelled", "upcoming"
 OUTCOMES = ("second", "offer", "rejected")
 
 UNFINISHED_AFTER = timedelta(hours=2)
@@ -27,6 +27,8 @@ CHECKIN_AT = time(10, 0)
 CHECKIN_REPEAT = timedelta(days=7)
 FEEDBACK_AFTER = timedelta(hours=24)
 PREP_EVENING, PREP_MORNING = time(18, 0), time(8, 0)
+UPCOMING_PREP_BEFORE = timedelta(hours=2)
+UPCOMING_DEBRIEF_AFTER = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,19 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     }
 
 
+def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -> dict[str, datetime]:
+    """An interview announced beforehand: a short prep two hours before, the debrief 15 minutes after."""
+    start = datetime.fromisoformat(answers["upcoming_start"])
+    end = _iso(answers.get("upcoming_end")) or start + timedelta(hours=1)
+    wanted = {"upcoming_prep": start - UPCOMING_PREP_BEFORE, "upcoming_debrief": end + UPCOMING_DEBRIEF_AFTER}
+    for kind in cursor.get("dropped", []):
+        wanted.pop(kind, None)
+    for kind, snooze in (cursor.get("snoozed") or {}).items():
+        wanted.pop(kind, None)
+        wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
+    return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}
+
+
 def planned(
     *,
     status: str,
@@ -122,6 +137,8 @@ def planned(
     news = answers.get("news")
     if status == CANCELLED:
         return {}
+    if status == UPCOMING:
+        return _upcoming(answers, tz=tz, quiet=quiet, cursor=cursor)
 
     touched = _iso(cursor.get("touched_at"))
     if status == IN_PROGRESS and touched is not None and cursor.get("pos"):

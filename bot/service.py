@@ -30,6 +30,7 @@ _LOCK_STRIPES = 64  # fixed, so memory does not grow with the number of people s
 _MAX_FOLLOW_UPS = 2
 MAX_SEND_ATTEMPTS = 5
 CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died
+RECENT_SENT = timedelta(hours=24)  # what "snooze" can still refer to
 
 
 def utc_now() -> datetime:
@@ -107,7 +108,10 @@ class ConversationService:
             subject_id=engine.subject_of(incoming.action),
             display_name=incoming.display_name,
         )
-        repository.save_conversation(session, user, conversation, display_name=incoming.display_name, now=now)
+        if conversation is not None:
+            repository.save_conversation(
+                session, user, conversation, display_name=incoming.display_name, now=now
+            )
         return replies
 
     def _step(
@@ -119,11 +123,16 @@ class ConversationService:
         now: datetime,
         subject_id: str | None = None,
         display_name: str | None = None,
-    ) -> tuple[dict, list[Reply]]:
-        """Step the engine (again after a follow-up), saving every interview it changed."""
+    ) -> tuple[dict | None, list[Reply]]:
+        """Step the engine (again after a follow-up), saving every interview it changed.
+
+        Returns the new conversation, or None when the person asked to be forgotten and was.
+        """
         conversation = user.conversation or engine.new_conversation()
         replies: list[Reply] = []
-        for _ in range(1 + _MAX_FOLLOW_UPS):
+        extra: dict = {}
+        steps = 0
+        while steps <= _MAX_FOLLOW_UPS:
             active = repository.load_interview(session, user, conversation.get("active"))
             subject = None
             if subject_id and (active is None or active.id != subject_id):
@@ -136,16 +145,36 @@ class ConversationService:
                 display_name=display_name or user.display_name,
                 subject=repository.to_domain(subject),
                 quiet_hours=self.quiet_hours,
+                **extra,
             )
             outcome = engine.step(snapshot, step_input, now=now, new_id=self.new_id(), flow=self.flow)
+            if outcome.needs and outcome.needs not in extra:
+                extra[outcome.needs] = self._load(session, user, outcome.needs, now=now)
+                continue  # the same turn again, now with what it needed
             replies.extend(outcome.replies)
-            conversation = outcome.conversation
+            if outcome.forget:
+                repository.delete_user(session, user)
+                return None, replies
             if outcome.interview is not None:
-                self._save_interview(session, user, outcome.interview, conversation, now=now)
+                self._save_interview(session, user, outcome.interview, outcome.conversation, now=now)
+            if self.timezone_of(outcome.conversation) != self.timezone_of(conversation):
+                self._replan_all(session, user, outcome.conversation, now=now)
+            conversation = outcome.conversation
             if outcome.follow_up is None:
                 break
-            step_input, subject_id = outcome.follow_up, None
+            step_input, extra, steps = outcome.follow_up, {}, steps + 1
+            subject_id = engine.subject_of(step_input.action)
         return conversation, replies
+
+    def _load(self, session: Session, user: User, what: str, *, now: datetime) -> tuple:
+        if what == "nudges":
+            return nudge_store.views_for(session, user.id, sent_since=now - RECENT_SENT)
+        return repository.all_interviews(session, user)
+
+    def _replan_all(self, session: Session, user: User, conversation: dict, *, now: datetime) -> None:
+        """A new time zone moves every reminder to the same local time in the new zone."""
+        for interview in repository.all_interviews(session, user):
+            self._plan(session, user, interview, conversation, now=now)
 
     def timezone_of(self, conversation: dict) -> str:
         return conversation.get("timezone") or self.default_timezone
@@ -157,6 +186,11 @@ class ConversationService:
         repository.save_interview(
             session, user, interview, step=engine.step_of(interview, self.flow), now=now
         )
+        self._plan(session, user, interview, conversation, now=now)
+
+    def _plan(
+        self, session: Session, user: User, interview: engine.Interview, conversation: dict, *, now: datetime
+    ) -> None:
         wanted = nudges.planned(
             status=interview.status,
             answers=interview.answers,

@@ -64,6 +64,7 @@ class Interview(Base):
     company: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(200))
     letter_status: Mapped[str | None] = mapped_column(String(20))  # None, "later" or "sent"
+    news: Mapped[str | None] = mapped_column(String(20))  # second, offer, rejected, not_yet
     interview_at: Mapped[datetime | None]
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     cursor: Mapped[dict[str, Any]] = mapped_column(default=dict)

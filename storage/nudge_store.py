@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.engine import NudgeView
 from bot.messages import UserKey
-from storage.models import Nudge, User
+from storage.models import Interview, Nudge, User
 
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 SKIPPED, CANCELLED, FAILED = "skipped", "cancelled", "failed"
@@ -121,3 +122,17 @@ def last_sent_for(session: Session, user_pk: int, *, since: datetime) -> Nudge |
         .where(Nudge.user_pk == user_pk, Nudge.status == SENT, Nudge.sent_at >= since)
         .order_by(Nudge.sent_at.desc())
     ).first()
+
+
+def views_for(session: Session, user_pk: int, *, sent_since: datetime) -> tuple[NudgeView, ...]:
+    """The person's pending nudges and those sent since `sent_since`, with each one's company."""
+    rows = session.execute(
+        select(Nudge.interview_id, Nudge.kind, Nudge.due_at, Nudge.status, Nudge.sent_at, Interview.company)
+        .join(Interview, Interview.id == Nudge.interview_id)
+        .where(
+            Nudge.user_pk == user_pk,
+            (Nudge.status == PENDING) | ((Nudge.status == SENT) & (Nudge.sent_at >= sent_since)),
+        )
+        .order_by(Nudge.due_at)
+    )
+    return tuple(NudgeView(*row) for row in rows)

@@ -93,6 +93,7 @@ def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ..
             Interview.step,
             Interview.created_at,
             Interview.letter_status,
+            Interview.news,
             Interview.interview_at,
         )
         .where(Interview.user_pk == user.id)
@@ -116,7 +117,8 @@ def save_interview(
     row.company = (interview.answers.get("company") or None) and interview.answers["company"][:200]
     row.role = (interview.answers.get("role") or None) and interview.answers["role"][:200]
     row.letter_status = interview.answers.get("letter_review")
-    when = interview.answers.get("interview_at")
+    row.news = interview.answers.get("news")
+    when = interview.answers.get("interview_at") or interview.answers.get("upcoming_start")
     row.interview_at = datetime.fromisoformat(when) if when else None
     row.answers = interview.answers
     row.cursor = interview.cursor
@@ -132,3 +134,17 @@ def save_conversation(
         user.updated_at = now
     if display_name and display_name != user.display_name:
         user.display_name = display_name[:200]
+
+
+def all_interviews(session: Session, user: User) -> tuple[domain.Interview, ...]:
+    """Every interview of the person with all its answers, oldest first (export, insights)."""
+    rows = session.scalars(
+        select(Interview).where(Interview.user_pk == user.id).order_by(Interview.created_at, Interview.id)
+    )
+    return tuple(to_domain(row) for row in rows)
+
+
+def delete_user(session: Session, user: User) -> None:
+    """Delete the person and, by cascade, every interview and nudge of theirs."""
+    session.execute(delete(Interview).where(Interview.user_pk == user.id))  # SQLite: no reliance on cascade
+    session.delete(user)

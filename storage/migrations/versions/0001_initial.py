@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("company", sa.String(200), nullable=True),
         sa.Column("role", sa.String(200), nullable=True),
         sa.Column("letter_status", sa.String(20), nullable=True),
+        sa.Column("news", sa.String(20), nullable=True),
         sa.Column("interview_at", UTCDateTime(), nullable=True),
         sa.Column("answers", sa.JSON(), nullable=False),
         sa.Column("cursor", sa.JSON(), nullable=False),

@@ -1,0 +1,238 @@
+"""Commands about the days after: reminders, snooze, pause, time zone, news, an upcoming interview.
+
+A mixin of the engine's turn (bot.engine._Turn), pure like it. A command that acts on another
+interview than the active one hands over to a button action ("iv:<id>:<verb>") as a follow-up,
+so the service loads that interview first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot import dates
+from bot.commands import Command
+from bot.messages import Button
+from bot.nudges import DONE, base_kind, family, waking
+
+if TYPE_CHECKING:
+    from bot.engine import Input, NudgeView
+
+DEFAULT_SNOOZE = timedelta(hours=2)
+DEFAULT_PAUSE = timedelta(days=7)
+RECENT_NUDGE = timedelta(hours=24)  # "snooze" means the nudge just received, if there was one
+REMINDERS_SHOWN = 10
+_NEWS_HINTS = {
+    "offer": re.compile(r"\b(got|have|received|made me) (an |the )?offer\b|\boffered me\b", re.I),
+    "second": re.compile(r"\bsecond (interview|round)\b|\bnext round\b|\binvited (me )?back\b", re.I),
+    "rejected": re.compile(
+        r"\breject|\bturned (me )?down\b|\bdidn'?t get (it|the job)\b"
+        r"|\bnot moving forward\b|\bunsuccessful\b",
+        re.I,
+    ),
+}
+
+
+def news_in(text: str) -> str | None:
+    """The outcome a free message announces ("I got an offer!"), if it announces one."""
+    return next((news for news, pattern in _NEWS_HINTS.items() if pattern.search(text)), None)
+
+
+class ReminderCommands:
+    """Relies on the turn's state and helpers (see bot.engine._Turn)."""
+
+    snap: Any
+    conv: dict[str, Any]
+    now: datetime
+    follow_up: Input | None
+
+    # ------------------------------------------------------------ reminders
+
+    def kind_label(self, kind: str) -> str:
+        return self.label(f"kind_{family(kind)}")
+
+    def pending(self) -> list[NudgeView]:
+        return sorted((n for n in self.snap.nudges if n.status == "pending"), key=lambda n: n.due_at)
+
+    def cmd_reminders(self, _: Command) -> None:
+        if self.need("nudges"):
+            return
+        lines = [self.paused_line()] if self.paused_until() else []
+        pending = self.pending()
+        if not pending:
+            lines.append(self.msg("reminders_none"))
+            self.say("\n".join(lines))
+            return
+        lines.append(self.msg("reminders_header"))
+        buttons = []
+        for number, nudge in enumerate(pending[:REMINDERS_SHOWN], start=1):
+            when = dates.show_moment(nudge.due_at, self.tz)
+            what = self.kind_label(nudge.kind)
+            lines.append(
+                self.label("reminder_line", number=number, when=when, what=what, company=nudge.company)
+            )
+            verb = f"iv:{nudge.interview_id}:drop:{base_kind(nudge.kind)}"
+            buttons.append(Button(self.label("drop_button", number=number), verb))
+        lines.append(self.msg("reminders_footer"))
+        self.say("\n".join(lines), tuple(buttons))
+
+    def cmd_drop(self, command: Command) -> None:
+        if self.need("nudges"):
+            return
+        pending = self.pending()
+        if command.number is None or not 1 <= command.number <= len(pending):
+            self.say(self.msg("drop_which"))
+            return
+        nudge = pending[command.number - 1]
+        self.hand_over(nudge.interview_id, f"drop:{base_kind(nudge.kind)}")
+
+    def hand_over(self, interview_id: str, verb: str) -> None:
+        from bot.engine import Input
+
+        self.follow_up = Input(kind="action", action=f"iv:{interview_id}:{verb}")
+
+    def do_drop(self, kind: str) -> None:
+        dropped = self.cursor.setdefault("dropped", [])
+        if kind not in dropped:
+            dropped.append(kind)
+        self.changed = True
+        self.say(self.msg("dropped", what=self.kind_label(kind), company=self.iv.company))
+
+    def cmd_snooze(self, command: Command) -> None:
+        if self.need("nudges"):
+            return
+        until = self.now + DEFAULT_SNOOZE
+        if command.words:
+            until = dates.parse_later(command.words, now=self.now, tz=self.tz)
+            if until is None:
+                self.words_or_answer(command, "snooze_how")
+                return
+        target = self.snooze_target()
+        if target is None:
+            self.say(self.msg("snooze_nothing"))
+            return
+        stamp = int(waking(until, self.tz, self.snap.quiet_hours).timestamp())
+        self.hand_over(target.interview_id, f"snooze_to:{base_kind(target.kind)}:{stamp}")
+
+    def snooze_target(self) -> NudgeView | None:
+        """The nudge received in the last day, else the next one coming."""
+        recent = [n for n in self.snap.nudges if n.sent_at and n.sent_at >= self.now - RECENT_NUDGE]
+        if recent:
+            return max(recent, key=lambda n: n.sent_at)
+        pending = self.pending()
+        return pending[0] if pending else None
+
+    def do_snooze_to(self, kind: str, stamp: str) -> None:
+        self.snooze(kind, datetime.fromtimestamp(int(stamp), tz=self.tz))
+
+    def words_or_answer(self, command: Command, problem: str) -> None:
+        """Words after a command that make no sense: an answer, if a question is waiting for one."""
+        if self.iv is not None and self.pos is not None:
+            self.answer_text(self.text)
+        else:
+            self.say(self.msg(problem))
+
+    # ------------------------------------------------------------ pause
+
+    def paused_until(self) -> datetime | None:
+        paused = self.conv.get("paused_until")
+        moment = datetime.fromisoformat(paused) if paused else None
+        return moment if moment and moment > self.now else None
+
+    def paused_line(self) -> str:
+        return self.msg("paused", until=dates.show_moment(self.paused_until(), self.tz))
+
+    def cmd_pause(self, command: Command) -> None:
+        until = self.now + DEFAULT_PAUSE
+        if command.words:
+            until = dates.parse_later(command.words, now=self.now, tz=self.tz)
+            if until is None:
+                self.words_or_answer(command, "pause_how")
+                return
+        self.conv["paused_until"] = until.isoformat()
+        self.say(self.paused_line())
+
+    def cmd_unpause(self, _: Command) -> None:
+        was_paused = self.paused_until() is not None
+        self.conv.pop("paused_until", None)
+        self.say(self.msg("unpaused" if was_paused else "not_paused"))
+
+    # ------------------------------------------------------------ time zone
+
+    def cmd_timezone(self, command: Command) -> None:
+        if not command.words:
+            local = dates.show_moment(self.now, self.tz)
+            self.say(self.msg("timezone_is", zone=self.tz.key, now=local))
+            return
+        name = dates.find_zone(command.words)
+        if name is None:
+            self.words_or_answer(command, "timezone_unknown")
+            return
+        self.conv["timezone"] = name
+        self.tz = dates.zone(name)
+        self.say(self.msg("timezone_set", zone=name, now=dates.show_moment(self.now, self.tz)))
+
+    # ------------------------------------------------------------ news
+
+    def waiting(self) -> list:
+        return [i for i in self.snap.interviews if i.status == DONE and i.news in (None, "not_yet", "second")]
+
+    def cmd_news(self, _: Command, news: str | None = None) -> None:
+        waiting = self.waiting()
+        if not waiting:
+            self.say(self.msg("news_none"), self.idle_buttons())
+        elif len(waiting) == 1:
+            self.hand_over(waiting[0].id, f"news:{news}" if news else "ask_news")
+        else:
+            verb = f"news:{news}" if news else "ask_news"
+            self.say(
+                self.msg("news_which"),
+                tuple(Button(i.company or self.label("unnamed"), f"iv:{i.id}:{verb}") for i in waiting[-5:]),
+            )
+
+    def do_ask_news(self) -> None:
+        self.nudge_checkin("checkin_1")
+
+    # ------------------------------------------------------------ an interview to come
+
+    def cmd_upcoming(self, command: Command) -> None:
+        span = dates.parse_span(command.words or "", now=self.now, tz=self.tz) if command.words else None
+        company = _company_before_time(command.words or "")
+        if span is None or not company:
+            self.words_or_answer(command, "upcoming_how")
+            return
+        start, end = span
+        from bot.engine import UPCOMING, Interview
+
+        self.iv = Interview(id=self.new_id, status=UPCOMING, created_at=self.now)
+        self.answers = {"company": company, "upcoming_start": start.isoformat()}
+        if end is not None:
+            self.answers["upcoming_end"] = end.isoformat()
+        self.cursor, self.status, self.changed = {"pos": None, "history": []}, UPCOMING, True
+        self.say(self.msg("upcoming_set", company=company, when=dates.show_moment(start, self.tz)))
+
+    def do_start(self) -> None:
+        """The debrief of an interview announced beforehand: it took place, let's go."""
+        self.status = "in_progress"
+        self.answers["interview_at"] = self.answers.get("upcoming_end") or self.answers["upcoming_start"]
+        self.conv["active"] = self.iv.id
+        self.set_pos(self.next_in_order(self.flow.order.index("interview_at")))
+        self.say(self.flow.section_of["company"].intro)
+        self.ask()
+
+
+_WHEN_STARTS = re.compile(
+    r"\b(?:today|tonight|tomorrow|on|at|next|this|in|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\d",
+    re.IGNORECASE,
+)
+
+
+def _company_before_time(words: str) -> str:
+    """ "at ACME Corp tomorrow 3-4pm" -> "ACME Corp": the words before the first day or time word."""
+    words = re.sub(r"^(?:at|with|for)\s+", "", words.strip(), flags=re.IGNORECASE)
+    stop = _WHEN_STARTS.search(words)
+    company = words[: stop.start()] if stop else ""
+    return " ".join(company.split())[:200]
