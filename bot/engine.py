@@ -343,6 +343,9 @@ class _Turn(DaysAfter, ReminderCommands):
     # ---------------------------------------------------------------- commands
 
     def command(self, command: Command) -> None:
+        if not self.conv.get("welcomed") and command.name not in ("new", "help"):
+            self.say(self.msg("first_welcome"))  # a first message can be a command, too
+            self.conv["welcomed"] = True
         handler = getattr(self, f"cmd_{command.name}")
         handler(command)
 

@@ -109,16 +109,21 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     }
 
 
+def _apply_choices(wanted: dict[str, datetime], cursor: dict) -> None:
+    """The person's own changes: reminders they cancelled, and snoozed ones (still relevant) moved."""
+    for kind in cursor.get("dropped", []):
+        wanted.pop(kind, None)
+    for kind, snooze in (cursor.get("snoozed") or {}).items():
+        if wanted.pop(kind, None) is not None:
+            wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
+
+
 def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -> dict[str, datetime]:
     """An interview announced beforehand: a short prep two hours before, the debrief 15 minutes after."""
     start = datetime.fromisoformat(answers["upcoming_start"])
     end = _iso(answers.get("upcoming_end")) or start + timedelta(hours=1)
     wanted = {"upcoming_prep": start - UPCOMING_PREP_BEFORE, "upcoming_debrief": end + UPCOMING_DEBRIEF_AFTER}
-    for kind in cursor.get("dropped", []):
-        wanted.pop(kind, None)
-    for kind, snooze in (cursor.get("snoozed") or {}).items():
-        wanted.pop(kind, None)
-        wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
+    _apply_choices(wanted, cursor)
     return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}
 
 
@@ -175,10 +180,6 @@ def planned(
     if news == "rejected" and news_at is not None and not answers.get("feedback_requested"):
         wanted["feedback"] = news_at + FEEDBACK_AFTER
 
-    for kind in cursor.get("dropped", []):
-        wanted.pop(kind, None)
-    for kind, snooze in (cursor.get("snoozed") or {}).items():
-        wanted.pop(kind, None)
-        wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
+    _apply_choices(wanted, cursor)
 
     return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}

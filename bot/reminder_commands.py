@@ -116,11 +116,18 @@ class ReminderCommands:
         self.hand_over(target.interview_id, f"snooze_to:{base_kind(target.kind)}:{stamp}")
 
     def snooze_target(self) -> NudgeView | None:
-        """The nudge received in the last day, else the next one coming."""
-        recent = [n for n in self.snap.nudges if n.sent_at and n.sent_at >= self.now - RECENT_NUDGE]
+        """The nudge received in the last day if its matter is still open, else the next one coming."""
+        pending = self.pending()
+        still_open = {(n.interview_id, family(n.kind)) for n in pending}
+        recent = [
+            n
+            for n in self.snap.nudges
+            if n.sent_at
+            and n.sent_at >= self.now - RECENT_NUDGE
+            and (n.interview_id, family(n.kind)) in still_open
+        ]
         if recent:
             return max(recent, key=lambda n: n.sent_at)
-        pending = self.pending()
         return pending[0] if pending else None
 
     def do_snooze_to(self, kind: str, stamp: str) -> None:
@@ -197,9 +204,9 @@ class ReminderCommands:
     # ------------------------------------------------------------ an interview to come
 
     def cmd_upcoming(self, command: Command) -> None:
-        span = dates.parse_span(command.words or "", now=self.now, tz=self.tz) if command.words else None
-        company = _company_before_time(command.words or "")
-        if span is None or not company:
+        company, when = _split_company(command.words or "")
+        span = dates.parse_span(when, now=self.now, tz=self.tz) if company and when else None
+        if span is None:
             self.words_or_answer(command, "upcoming_how")
             return
         start, end = span
@@ -217,7 +224,10 @@ class ReminderCommands:
         self.status = "in_progress"
         self.answers["interview_at"] = self.answers.get("upcoming_end") or self.answers["upcoming_start"]
         self.conv["active"] = self.iv.id
-        self.set_pos(self.next_in_order(self.flow.order.index("interview_at")))
+        pos = self.first_pos()
+        while pos is not None and pos["q"] in self.answers:  # what was told beforehand is not asked again
+            pos = self.next_in_order(self.flow.order.index(pos["q"]))
+        self.set_pos(pos)
         self.say(self.flow.section_of["company"].intro)
         self.ask()
 
@@ -230,9 +240,10 @@ _WHEN_STARTS = re.compile(
 )
 
 
-def _company_before_time(words: str) -> str:
-    """ "at ACME Corp tomorrow 3-4pm" -> "ACME Corp": the words before the first day or time word."""
+def _split_company(words: str) -> tuple[str, str]:
+    """Split "at ACME Corp tomorrow 3-4pm" into "ACME Corp" and "tomorrow 3-4pm", at the first day or time."""
     words = re.sub(r"^(?:at|with|for)\s+", "", words.strip(), flags=re.IGNORECASE)
     stop = _WHEN_STARTS.search(words)
-    company = words[: stop.start()] if stop else ""
-    return " ".join(company.split())[:200]
+    if stop is None:
+        return "", ""
+    return " ".join(words[: stop.start()].split())[:200], words[stop.start() :]

@@ -65,6 +65,15 @@ class Chat:
         return self.last
 
 
+def deliver_due(service: ConversationService) -> list[Reply]:
+    """One scheduler sweep by hand: every due console nudge, recorded as sent."""
+    replies: list[Reply] = []
+    for nudge in service.prepare_due(platforms=("console",)):
+        service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+        replies.extend(nudge.replies)
+    return replies
+
+
 def _unescape(text: str) -> str:
     """`\\n` and `\\uXXXX` in a transcript stand for a newline and any character."""
     text = text.replace("\\n", "\n")
@@ -74,7 +83,8 @@ def _unescape(text: str) -> str:
 def run_transcript(path: Path, chat: Chat) -> None:
     """Play a transcript file: `> text` is typed, `[Label]` is clicked, `< text` must appear in the reply.
 
-    `<!` means the text must NOT appear; `~ 2h` moves the clock (needs chat.service.clock.advance).
+    `<!` means the text must NOT appear; `~ 2h` moves the clock (needs chat.service.clock.advance);
+    `@ nudges` delivers the nudges due by then, as the scheduler would.
     """
     expected: list[tuple[int, str, bool]] = []
     sent = ""
@@ -105,6 +115,10 @@ def run_transcript(path: Path, chat: Chat) -> None:
             expected.append((lineno, line[3:].replace("\\n", "\n"), False))
         elif line.startswith("< "):
             expected.append((lineno, line[2:].replace("\\n", "\n"), True))
+        elif line == "@ nudges":
+            check()
+            sent = line
+            chat.receive(deliver_due(chat.service))
         elif line.startswith("~ "):
             check()
             amount, unit = re.fullmatch(r"(\d+)\s*([hmd])", line[2:].strip()).groups()
