@@ -8,6 +8,7 @@ import io
 import re
 import select
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.inputs import loose
@@ -61,6 +62,7 @@ class ConsoleAdapter:
         *,
         service: ConversationService,
         user_name: str | None,
+        export_dir: Path | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         pretty: bool | None = None,
@@ -72,6 +74,7 @@ class ConsoleAdapter:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.pretty = self.stdin.isatty() and self.stdout.isatty() if pretty is None else pretty
+        self.export_dir = export_dir or Path.cwd()
         self.buttons: list[Button] = []
         self._stopping = False
 
@@ -123,7 +126,23 @@ class ConsoleAdapter:
         replies = await asyncio.to_thread(self.service.handle, incoming)
         self._print(replies)
 
+    def _save_files(self, replies: list[Reply]) -> list[Reply]:
+        """A document (an export) is written to a file; the chat shows where it is."""
+        shown = []
+        for reply in replies:
+            attachment = reply.attachment
+            if attachment is None or attachment.filename is None:
+                shown.append(reply)
+                continue
+            self.export_dir.mkdir(parents=True, exist_ok=True)
+            path = self.export_dir / Path(attachment.filename).name
+            path.write_text(attachment.body, encoding="utf-8")
+            path.chmod(0o600)  # a person's notes are theirs alone
+            shown.append(Reply(f"{reply.text}\nSaved to {path}", reply.buttons))
+        return shown
+
     def _print(self, replies: list[Reply]) -> None:
+        replies = self._save_files(replies)
         self.buttons = [b for r in replies for b in r.buttons]
         prefix = f"{_ANSI_BOLD}Debrief{_ANSI_RESET}\n" if self.pretty else ""
         self.stdout.write(prefix + render(replies, pretty=self.pretty) + "\n\n")

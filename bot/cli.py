@@ -37,7 +37,7 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
         quiet_hours=settings.quiet(),
         clock=ScaledClock(time_scale) if time_scale != 1 else utc_now,
     )
-    adapter = ConsoleAdapter(service=service, user_name=user_name)
+    adapter = ConsoleAdapter(service=service, user_name=user_name, export_dir=settings.export_dir)
     scheduler = NudgeScheduler(
         service=service,
         senders={"console": adapter.send},

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     timezone: str = Field(default_factory=local_zone_name, validation_alias="DEBRIEF_TIMEZONE")
     log_level: str = Field(default="WARNING", validation_alias="DEBRIEF_LOG_LEVEL")
     quiet_hours: str = Field(default="21:00-08:00", validation_alias="DEBRIEF_QUIET_HOURS")
+    export_dir: Path = Field(
+        default_factory=lambda: Path(user_data_dir("debrief", appauthor=False)) / "exports",
+        validation_alias="DEBRIEF_EXPORT_DIR",
+    )
     sweep_seconds: float = Field(default=30.0, gt=0, le=3600, validation_alias="DEBRIEF_SWEEP_SECONDS")
 
     # Platforms: a bot starts only for the platforms whose tokens are set.

@@ -20,10 +20,12 @@ from bot.commands import Command, UnknownCommand, parse_command
 from bot.days_after import DaysAfter
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
+from bot.insights import MIN_INTERVIEWS
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING, QuietHours
 from bot.reminder_commands import ReminderCommands, news_in
+from bot.your_data import YourData
 
 STATE_VERSION = 1
 HISTORY_LIMIT = 200
@@ -165,7 +167,7 @@ class _Values(dict[str, str]):
         return "{" + key + "}"
 
 
-class _Turn(DaysAfter, ReminderCommands):
+class _Turn(DaysAfter, ReminderCommands, YourData):
     """One turn's working copy of the state; `run` returns the Outcome built from it."""
 
     def __init__(self, flow: Flow, snap: Snapshot, now: datetime, new_id: str) -> None:
@@ -264,6 +266,12 @@ class _Turn(DaysAfter, ReminderCommands):
                 else:
                     self.confirm_cancel(name == "cancel-yes")
                 return
+            if name in ("forget-yes", "forget-no"):
+                if self.conv.get("mode") != "confirm_forget":
+                    self.stale()
+                else:
+                    self.confirm_forget(name == "forget-yes")
+                return
             if name in self.flow.commands:
                 if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
                     self.conv["mode"] = None
@@ -286,6 +294,11 @@ class _Turn(DaysAfter, ReminderCommands):
             self.retry("empty")
             return
         mode = self.conv.get("mode")
+        if mode == "confirm_forget":  # only a clear yes deletes; anything else keeps everything
+            self.confirm_forget(
+                loose(text) in self.flow.words["yes"] or loose(text) in ("delete", "delete everything")
+            )
+            return
         if mode == "confirm_cancel":
             word = loose(text)
             if word in self.flow.words["yes"] or word in self.flow.commands["cancel"]:
@@ -751,6 +764,8 @@ class _Turn(DaysAfter, ReminderCommands):
         old_section = self.flow.section_of[q.id]
         if old_section.summary_after and (nxt is None or self.flow.section_of[nxt["q"]] is not old_section):
             self.say(debrief_summary(self.relevant_answers(), title=self.msg("summary_title")))
+            if len(self.snap.interviews) >= MIN_INTERVIEWS:
+                self.say(self.msg("insights_offer"), (Button(self.label("see_insights"), "cmd:insights"),))
         self.set_pos(nxt)
         if nxt is None:
             self.finish(old_section.closing or "break")

@@ -58,6 +58,7 @@ class Attachment:
     body: str
     email_to: str | None = None
     email_subject: str | None = None
+    filename: str | None = None  # a document to hand over as a file (an export)
 
 
 @dataclass(frozen=True)

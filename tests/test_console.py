@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,11 @@ TIMEOUT_S = 60
 
 def env_for(url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
-    return {**env, "DEBRIEF_DATABASE_URL": url, "DEBRIEF_TIMEZONE": "Europe/Berlin", **extra}
+    exports = (
+        str(Path(url.removeprefix("sqlite:///")).parent / "exports") if url.startswith("sqlite") else "/tmp"
+    )
+    base = {"DEBRIEF_DATABASE_URL": url, "DEBRIEF_TIMEZONE": "Europe/Berlin", "DEBRIEF_EXPORT_DIR": exports}
+    return {**env, **base, **extra}
 
 
 def debrief(*args: str, url: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
@@ -204,3 +209,14 @@ def test_without_a_name_the_login_is_not_offered_as_a_signature(sqlite_url):
         stdin="\n".join(lines) + "\n",
     )
     assert "  1) Maya" in named.stdout
+
+
+def test_export_in_the_console_writes_a_private_file_and_says_where(sqlite_url, tmp_path):
+    result = debrief("chat", "--user", "Maya", url=sqlite_url, stdin="hi\nACME\nDesigner\nexport\n")
+    assert result.returncode == 0, result.stderr
+    saved = [line for line in result.stdout.splitlines() if line.startswith("Saved to ")]
+    assert len(saved) == 1
+    path = Path(saved[0].removeprefix("Saved to "))
+    assert path.read_text(encoding="utf-8").startswith("# Your Debrief data")
+    assert "## 1. ACME · Designer" in path.read_text(encoding="utf-8")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"

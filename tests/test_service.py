@@ -217,3 +217,25 @@ def test_the_signature_is_asked_once_and_remembered_for_the_next_interview(sqlit
     assert "How should I sign" not in reply
     assert "Name one specific topic" in reply
     assert "Kind regards,\nMaya Rivera" in chat.say("the data platform")
+
+
+def test_forget_me_deletes_every_row_of_that_person_and_no_one_else(any_db):
+    from storage.models import Nudge
+
+    maya, omar = (
+        Chat(make_service(any_db)),
+        Chat(make_service(any_db), user=UserKey("console", "local", "omar")),
+    )
+    for chat in (maya, omar):
+        for line in ["hi", "ACME", *TO_THE_LETTER, "Maya Rivera", "growth"]:
+            chat.say(line)
+        chat.click("I'll send it later")  # plans thank-you reminders and check-ins
+    maya.say("forget me")
+    maya.click("Yes, delete everything")
+    with any_db.transaction() as session:
+        people = session.scalars(select(User.user_id)).all()
+        owners = {row.user_pk for row in session.scalars(select(Interview))}
+        nudge_owners = {row.user_pk for row in session.scalars(select(Nudge))}
+        omar_pk = session.scalars(select(User.id).where(User.user_id == "omar")).one()
+    assert people == ["omar"]
+    assert owners == nudge_owners == {omar_pk}

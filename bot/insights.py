@@ -1,0 +1,89 @@
+"""The common thread across a person's interviews: questions and concerns that keep coming up.
+
+Pure: it reads interviews' answers and groups near-identical phrasings with rapidfuzz, so
+"Tell me about yourself" and "tell me a bit about yourself" count as one question.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import mean
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+if TYPE_CHECKING:
+    from bot.engine import Interview
+
+SIMILAR = 75  # token-set similarity (0-100) from which two phrasings count as the same thing
+MIN_INTERVIEWS = 2
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One thing that came up in several interviews, in the words it was first written."""
+
+    text: str
+    interviews: int
+
+
+@dataclass(frozen=True)
+class Thread:
+    interviews: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+    questions: list[Theme] = field(default_factory=list)
+    concerns: list[Theme] = field(default_factory=list)
+    improvements: list[Theme] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    average_rating: float | None = None
+
+
+def recurring(mentions: list[tuple[int, str]]) -> list[Theme]:
+    """Group (interview index, text) mentions by similarity; keep groups seen in two interviews or more."""
+    groups: list[tuple[str, set[int]]] = []
+    for index, text in mentions:
+        text = " ".join(text.split())
+        if not text:
+            continue
+        for first, seen in groups:
+            if fuzz.token_set_ratio(first.casefold(), text.casefold()) >= SIMILAR:
+                seen.add(index)
+                break
+        else:
+            groups.append((text, {index}))
+    themes = [Theme(text, len(seen)) for text, seen in groups if len(seen) >= MIN_INTERVIEWS]
+    return sorted(themes, key=lambda t: -t.interviews)
+
+
+def common_thread(interviews: list[Interview]) -> Thread:
+    """What a person's debriefs have in common. Interviews that were only announced are left out."""
+    debriefed = [i for i in interviews if i.answers.get("questions") is not None or i.status == "done"]
+    questions, concerns, improvements, feedback, ratings = [], [], [], [], []
+    outcomes: Counter[str] = Counter()
+    for index, interview in enumerate(debriefed):
+        answers = interview.answers
+        questions += [(index, q["question"]) for q in answers.get("questions") or [] if q.get("question")]
+        concerns += [
+            (index, f["question"]) for f in answers.get("follow_ups") or [] if f.get("hint") == "concern"
+        ]
+        if answers.get("recurring"):
+            concerns.append((index, answers["recurring"]))
+        for key in ("could_be_better", "improve_how", "dress_issue"):
+            if answers.get(key):
+                improvements.append((index, answers[key]))
+        if answers.get("feedback_received"):
+            feedback.append(answers["feedback_received"])
+        if isinstance(answers.get("happy_with_answers"), int):
+            ratings.append(answers["happy_with_answers"])
+        news = answers.get("news")
+        outcomes[news if news in ("second", "offer", "rejected") else "waiting"] += 1
+    return Thread(
+        interviews=len(debriefed),
+        outcomes=dict(outcomes),
+        questions=recurring(questions),
+        concerns=recurring(concerns),
+        improvements=recurring(improvements),
+        feedback=feedback,
+        average_rating=round(mean(ratings), 1) if ratings else None,
+    )

@@ -1,0 +1,117 @@
+"""Commands over all of a person's data: insights (the common thread), export, and forget me.
+
+A mixin of the engine's turn (bot.engine._Turn), pure like it: these commands ask the service for
+every interview (Outcome.needs = "everything"); "forget me" asks it to delete (Outcome.forget).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from bot import dates
+from bot.commands import Command
+from bot.insights import MIN_INTERVIEWS, common_thread
+from bot.letters import thank_you_letters
+from bot.messages import Attachment, Button
+
+if TYPE_CHECKING:
+    from bot.engine import Interview
+
+_env = Environment(
+    loader=PackageLoader("bot", "templates"),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,  # Markdown and chat text, not HTML
+)
+_INSIGHTS = _env.get_template("insights.txt.j2")
+_EXPORT = _env.get_template("export.md.j2")
+
+
+class YourData:
+    """Relies on the turn's state and helpers (see bot.engine._Turn)."""
+
+    snap: Any
+    conv: dict[str, Any]
+    now: datetime
+    forget: bool
+
+    def cmd_insights(self, _: Command) -> None:
+        if self.need("everything"):
+            return
+        thread = common_thread(list(self.snap.everything))
+        if thread.interviews < MIN_INTERVIEWS:
+            self.say(self.msg("insights_too_few", count=thread.interviews))
+            return
+        names = {k: self.label(f"outcome_{k}") for k in ("second", "offer", "rejected", "waiting")}
+        self.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
+
+    def cmd_export(self, _: Command) -> None:
+        if self.need("everything"):
+            return
+        body = _EXPORT.render(
+            exported=dates.show_moment(self.now, self.tz, year=True),
+            zone=self.tz.key,
+            interviews=[self.exported(i) for i in self.snap.everything],
+        )
+        day = self.now.astimezone(self.tz).date().isoformat()
+        self.say(
+            self.msg("export_ready", count=len(self.snap.everything)),
+            attachment=Attachment(title=self.label("export_title"), body=body, filename=f"debrief-{day}.md"),
+        )
+
+    def exported(self, interview: Interview) -> dict[str, Any]:
+        """One interview as export sections: every answered question with its label, in full."""
+        answers = interview.answers
+        sections = []
+        for section in self.flow.sections:
+            items = []
+            for q in section.questions:
+                value = answers.get(q.id)
+                if value is None or q.kind == "letters":
+                    continue
+                if q.kind == "list":
+                    lines = [" · ".join(str(v) for v in item.values() if v) for item in value]
+                    items.append({"label": q.label, "lines": lines or [self.label("none_value")]})
+                elif isinstance(value, dict):
+                    items.append({"label": q.label, "lines": [v for v in value.values() if v]})
+                else:
+                    items.append({"label": q.label, "value": self.full_value(q, value), "lines": None})
+            if items:
+                sections.append({"title": section.title, "entries": items})
+        title = " · ".join(p for p in (answers.get("company"), answers.get("role")) if p) or self.label(
+            "unnamed"
+        )
+        letters = []
+        if "letter_topic" in answers:
+            for letter in thank_you_letters(answers, sender=self.sender(), tz=self.tz):
+                letters.append(
+                    {"title": self.label("letter_title", name=letter.to_name), "body": letter.body}
+                )
+        return {"title": title, "sections": sections, "letters": letters}
+
+    def full_value(self, q: Any, value: Any) -> str:
+        if q.kind in ("datetime", "date", "scale", "yesno", "choice"):
+            return self.show_raw(q, value).strip("“”")
+        return str(value)
+
+    def cmd_forget(self, _: Command) -> None:
+        self.conv["mode"] = "confirm_forget"
+        self.say(
+            self.msg("forget_confirm"),
+            (
+                Button(self.label("forget_yes"), "cmd:forget-yes"),
+                Button(self.label("forget_no"), "cmd:forget-no"),
+            ),
+        )
+
+    def confirm_forget(self, yes: bool) -> None:
+        self.conv["mode"] = None
+        if yes:
+            self.forget = True
+            self.say(self.msg("forgotten"))
+        else:
+            self.say(self.msg("not_forgotten"))
