@@ -221,6 +221,9 @@ class DaysAfter:
     def close_break(self) -> None:
         company = self.iv.company
         self.say(self.msg("break_message", company=company, checkin=self.next_checkin()))
+        if "timezone" not in self.conv and not self.conv.get("timezone_noted"):
+            self.conv["timezone_noted"] = True  # said once, when reminders first matter
+            self.say(self.msg("timezone_note", zone=self.tz.key))
         if self.answers.get("letter_review") != "sent":
             self.say(self.msg("break_letter_unsent", company=company))
 

@@ -36,6 +36,7 @@ class Incoming:
     kind: Literal["message", "action", "open"] = "message"
     event_id: str | None = None
     display_name: str | None = None
+    timezone: str | None = None  # the platform's idea of the person's zone, if it has one
 
     def __post_init__(self) -> None:
         if self.kind == "action" and self.action is None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot import engine, nudges
-from bot.dates import zone
+from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.messages import Incoming, Reply, UserKey
 from storage import nudge_store, repository
@@ -99,6 +99,9 @@ class ConversationService:
             log.info("ignored a redelivered event (platform=%s)", key.platform)
             return []
         user = repository.lock_user(session, key, now=now)
+        seeded = incoming.timezone and find_zone(incoming.timezone)
+        if seeded and "timezone" not in (user.conversation or {}):  # the platform knows; a typed one wins
+            user.conversation = {**(user.conversation or engine.new_conversation()), "timezone": seeded}
         step_input = engine.Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
         conversation, replies = self._step(
             session,

@@ -239,3 +239,14 @@ def test_forget_me_deletes_every_row_of_that_person_and_no_one_else(any_db):
         omar_pk = session.scalars(select(User.id).where(User.user_id == "omar")).one()
     assert people == ["omar"]
     assert owners == nudge_owners == {omar_pk}
+
+
+def test_the_platform_time_zone_is_used_until_the_person_sets_one(sqlite_db):
+    service = make_service(sqlite_db)
+
+    def ask() -> str:
+        return service.handle(Incoming(user=MAYA, text="timezone", timezone="America/New_York"))[-1].text
+
+    assert "America/New_York" in ask()
+    Chat(service).say("timezone Berlin")
+    assert "Europe/Berlin" in ask()
