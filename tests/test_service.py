@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from bot.messages import UserKey
+from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database
 from storage.models import Interview, ProcessedEvent, User
