@@ -58,7 +58,9 @@ class NudgeScheduler:
         self.only = only
         self._scheduler: AsyncIOScheduler | None = None
         self._sweeping = asyncio.Lock()
+        self._upkeeping = asyncio.Lock()
         self._stopping = False
+        self.sweeps = 0  # completed sweeps, for start-up measurements and tests
 
     async def start(self) -> None:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
@@ -74,39 +76,36 @@ class NudgeScheduler:
     async def stop(self) -> None:
         """Stop claiming, let a running sweep finish its sends, then shut the scheduler down."""
         self._stopping = True
-        async with self._sweeping:
+        async with self._sweeping, self._upkeeping:
             if self._scheduler is not None:
                 self._scheduler.shutdown(wait=False)
                 self._scheduler = None
 
     async def sweep(self) -> int:
         """Deliver what is due now; returns how many nudges were sent."""
-        if self._stopping:
+        if self._stopping or self._sweeping.locked():  # one sweep at a time; stop() waits for it
             return 0
         async with self._sweeping:
             prepared = await asyncio.to_thread(
                 self.service.prepare_due, platforms=tuple(self.senders), only=self.only
             )
-            sent = 0
-            for nudge in prepared:
-                sent += await self._deliver(nudge)
-            return sent
+            results = [(nudge.nudge_id, await self._deliver(nudge), nudge.attempts) for nudge in prepared]
+            if results:
+                await asyncio.to_thread(self.service.record_deliveries, results)
+            self.sweeps += 1
+            return sum(delivered for _, delivered, _ in results)
 
-    async def _deliver(self, nudge: PreparedNudge) -> int:
+    async def _deliver(self, nudge: PreparedNudge) -> bool:
         try:
             await self.senders[nudge.user.platform](nudge.user, nudge.replies)
         except Exception as exc:  # the adapter failed: try again later, with backoff
             log.warning("nudge %s not delivered (%s); will retry", nudge.nudge_id, type(exc).__name__)
-            await asyncio.to_thread(
-                self.service.record_delivery, nudge.nudge_id, delivered=False, attempts=nudge.attempts
-            )
-            return 0
-        await asyncio.to_thread(
-            self.service.record_delivery, nudge.nudge_id, delivered=True, attempts=nudge.attempts
-        )
-        return 1
+            return False
+        return True
 
     async def upkeep(self) -> None:
         """Daily: forget processed event ids old enough that no platform will redeliver them."""
-        if not self._stopping:
+        if self._stopping or self._upkeeping.locked():
+            return
+        async with self._upkeeping:  # stop() waits for this as for a sweep
             await asyncio.to_thread(self.service.forget_events_before, self.service.clock() - EVENTS_KEPT)

@@ -238,11 +238,7 @@ class ConversationService:
         return prepared
 
     def _prepare_one(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
-        with self.db.transaction() as session:
-            key = repository.user_key(session, nudge.user_pk)
-        if key is None:
-            self._finish(nudge.id, nudge_store.SKIPPED)
-            return None
+        key = nudge.user
         with self._lock(key), self.db.transaction() as session:
             user = repository.lock_user(session, key, now=now)
             row = repository.load_interview(session, user, nudge.interview_id)
@@ -276,13 +272,19 @@ class ConversationService:
 
     def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int) -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up."""
-        if delivered:
-            self._finish(nudge_id, nudge_store.SENT)
-        elif attempts >= MAX_SEND_ATTEMPTS:
-            self._finish(nudge_id, nudge_store.FAILED)
-        else:
-            with self.db.transaction() as session:
-                nudge_store.retry_at(session, nudge_id, due=self.clock() + retry_delay(attempts))
+        self.record_deliveries([(nudge_id, delivered, attempts)])
+
+    def record_deliveries(self, results: list[tuple[int, bool, int]]) -> None:
+        """Record a sweep's sends at once: (nudge id, delivered, attempts so far) each."""
+        now = self.clock()
+        with self.db.transaction() as session:
+            for nudge_id, delivered, attempts in results:
+                if delivered:
+                    nudge_store.finish(session, nudge_id, status=nudge_store.SENT, now=now)
+                elif attempts >= MAX_SEND_ATTEMPTS:
+                    nudge_store.finish(session, nudge_id, status=nudge_store.FAILED, now=now)
+                else:
+                    nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
 
     def forget_events_before(self, before: datetime) -> int:
         with self.db.transaction() as session:

@@ -26,6 +26,7 @@ class Claimed:
     kind: str
     due_at: datetime
     attempts: int
+    user: UserKey
 
 
 def plan(
@@ -92,7 +93,15 @@ def claim_due(
         .returning(Nudge.id, Nudge.user_pk, Nudge.interview_id, Nudge.kind, Nudge.due_at, Nudge.attempts)
         .execution_options(synchronize_session=False)
     )
-    return sorted((Claimed(*row) for row in rows), key=lambda c: (c.due_at, c.id))
+    claimed = list(rows)
+    pks = {row.user_pk for row in claimed}
+    keys = {
+        pk: UserKey(platform, workspace, user_id)
+        for pk, platform, workspace, user_id in session.execute(
+            select(User.id, User.platform, User.workspace, User.user_id).where(User.id.in_(pks))
+        )
+    }
+    return sorted((Claimed(*row, user=keys[row.user_pk]) for row in claimed), key=lambda c: (c.due_at, c.id))
 
 
 def finish(session: Session, nudge_id: int, *, status: str, now: datetime) -> None:
