@@ -152,6 +152,10 @@ class DaysAfter:
         self.say(self.msg("snoozed", when=dates.show_moment(until, self.tz)))
 
     def do_checkins(self, choice: str) -> None:
+        started = self.answers.get("checkin_from")
+        if choice == "keep" and started and datetime.fromisoformat(started) > self.now - timedelta(days=1):
+            self.say(self.msg("checkins_kept", company=self.iv.company))  # the same click twice
+            return
         if choice == "stop":
             self.answers["checkins_stopped"] = True
             self.say(self.msg("checkins_stopped", company=self.iv.company))
@@ -165,6 +169,11 @@ class DaysAfter:
 
     def do_news(self, news: str) -> None:
         """The answer to "any news?": a second interview, an offer, a rejection, or not yet."""
+        if news != "not_yet" and self.answers.get("news") == news:  # an old check-in's button, again
+            self.say(self.msg("news_known"))
+            self.conv["active"] = self.iv.id
+            self.resume_here()
+            return
         self.answers["news"] = news
         self.answers["news_at"] = self.now.isoformat()
         self.changed = True
@@ -240,6 +249,12 @@ class DaysAfter:
             self.say(self.compare("offer_vs_target", base, target))
         if base and floor:
             self.say(self.compare("offer_vs_walkaway", base, floor))
+        others = [i for i in self.snap.interviews if i.news == "offer" and i.id != self.iv.id]
+        if others:
+            self.say(
+                self.msg("offers_compare", count=len(others) + 1),
+                (Button(self.label("compare"), "cmd:offers"),),
+            )
         decision = self.answers.get("offer_decision") or "think"
         if decision == "negotiate":
             self.say(

@@ -92,8 +92,9 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     "keep asking" starts a new round a week on, with new kinds so earlier rounds stay history."""
     cycle = answers.get("checkin_cycle", 0)
     decision = answers.get("decision_expected")
-    if cycle:
-        first = datetime.fromisoformat(answers["checkin_from"]).astimezone(tz).date() + CHECKIN_REPEAT
+    kept_from = _iso(answers.get("checkin_from")) if cycle else None
+    if kept_from is not None and (second_at is None or kept_from > second_at):
+        first = kept_from.astimezone(tz).date() + CHECKIN_REPEAT
     elif second_at is not None:
         first = add_business_days(second_at.astimezone(tz).date(), 5)
     elif decision:
@@ -101,7 +102,8 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     else:
         first = add_business_days(interview_at.astimezone(tz).date(), 5)
     start = at_local(first, CHECKIN_AT, tz)
-    suffix = f"_r{cycle}" if cycle else ""
+    # New kinds for each round, and for the round after a second interview: earlier ones are history.
+    suffix = ("_s" if second_at is not None else "") + (f"_r{cycle}" if cycle else "")
     return {
         f"checkin_1{suffix}": start,
         f"checkin_2{suffix}": start + CHECKIN_REPEAT,
@@ -183,3 +185,23 @@ def planned(
     _apply_choices(wanted, cursor)
 
     return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}
+
+
+STALE_AFTER = timedelta(days=7)  # any nudge this overdue (a long outage) is history, not news
+
+
+def expired(kind: str, *, answers: dict, due: datetime, now: datetime) -> bool:
+    """Whether a due nudge has lost its point by `now`: prep for a meeting that has begun, a
+    deadline that has passed, or anything a week overdue. Checked just before sending."""
+    if now - due > STALE_AFTER:
+        return True
+    base = base_kind(kind)
+    moments = {
+        "second_prep": _iso(answers.get("second_at")),
+        "upcoming_prep": _iso(answers.get("upcoming_start")),
+    }
+    for prefix, moment in moments.items():
+        if base.startswith(prefix) and moment is not None and now >= moment:
+            return True
+    deadline = answers.get("offer_deadline")
+    return base.startswith("offer_deadline") and bool(deadline) and now.date() > date.fromisoformat(deadline)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot import dates
 from bot.commands import Command
 from bot.messages import Button
-from bot.nudges import DONE, base_kind, family, waking
+from bot.nudges import DONE, UPCOMING, base_kind, family, waking
 
 if TYPE_CHECKING:
     from bot.engine import Input, NudgeView
@@ -221,6 +221,10 @@ class ReminderCommands:
 
     def do_start(self) -> None:
         """The debrief of an interview announced beforehand: it took place, let's go."""
+        if self.status != UPCOMING:  # started already (the button clicked twice)
+            self.conv["active"] = self.iv.id
+            self.resume_here()
+            return
         self.status = "in_progress"
         self.answers["interview_at"] = self.answers.get("upcoming_end") or self.answers["upcoming_start"]
         self.conv["active"] = self.iv.id

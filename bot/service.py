@@ -245,13 +245,18 @@ class ConversationService:
             interview = repository.to_domain(row)
             conversation = user.conversation or engine.new_conversation()
             tz = zone(self.timezone_of(conversation))
-            if interview is None or nudge.kind not in nudges.planned(
-                status=interview.status,
-                answers=interview.answers,
-                cursor=interview.cursor,
-                created_at=interview.created_at,
-                tz=tz,
-                quiet=self.quiet_hours,
+            if (
+                interview is None
+                or nudge.kind
+                not in nudges.planned(
+                    status=interview.status,
+                    answers=interview.answers,
+                    cursor=interview.cursor,
+                    created_at=interview.created_at,
+                    tz=tz,
+                    quiet=self.quiet_hours,
+                )
+                or nudges.expired(nudge.kind, answers=interview.answers, due=nudge.due_at, now=now)
             ):
                 nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
                 return None

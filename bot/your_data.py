@@ -98,6 +98,30 @@ class YourData:
             return self.show_raw(q, value).strip("“”")
         return str(value)
 
+    def cmd_offers(self, _: Command) -> None:
+        """Every offer side by side: base pay, the rest, the deadline, and where you stand."""
+        if self.need("everything"):
+            return
+        offers = [i for i in self.snap.everything if i.answers.get("news") == "offer"]
+        if not offers:
+            self.say(self.msg("offers_none"))
+            return
+        lines = [self.msg("offers_header")]
+        for interview in offers:
+            answers = interview.answers
+            deadline = answers.get("offer_deadline")
+            lines.append(
+                self.label(
+                    "offer_line",
+                    company=answers.get("company") or self.label("unnamed"),
+                    base=answers.get("offer_base") or "?",
+                    extras=answers.get("offer_extras") or "—",
+                    deadline=dates.show_day(datetime.fromisoformat(deadline).date()) if deadline else "—",
+                    decision=self.label(f"decision_{answers.get('offer_decision') or 'think'}"),
+                )
+            )
+        self.say("\n".join(lines))
+
     def cmd_forget(self, _: Command) -> None:
         self.conv["mode"] = "confirm_forget"
         self.say(

@@ -59,13 +59,6 @@ def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:
     return user
 
 
-def user_key(session: Session, user_pk: int) -> UserKey | None:
-    row = session.execute(
-        select(User.platform, User.workspace, User.user_id).where(User.id == user_pk)
-    ).first()
-    return UserKey(*row) if row else None
-
-
 def load_interview(session: Session, user: User, interview_id: str | None) -> Interview | None:
     if not interview_id:
         return None
