@@ -1,17 +1,20 @@
-"""A stand-alone process that delivers due nudges until none are left (for the exactly-once test).
+"""A stand-alone process whose scheduler delivers due nudges until none are left (exactly-once test).
 
 Usage: python -m tests.nudge_sweeper DATABASE_URL CLOCK_ISO OUTPUT_FILE GO_FILE
 It creates OUTPUT_FILE when ready and starts when GO_FILE exists, so that all sweepers start together.
-Each delivered nudge id is appended to OUTPUT_FILE, one per line, as the adapter would send it.
+It sweeps with the real NudgeScheduler; each message it sends is appended to OUTPUT_FILE as the
+person's id (each person is owed exactly one nudge).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
+from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
 from storage.db import Database
 
@@ -25,15 +28,18 @@ def main() -> None:
     deadline = time.monotonic() + 60
     while not Path(go).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
-    idle = 0
     with open(output, "a", encoding="utf-8") as sent:
-        while idle < 3:
-            prepared = service.prepare_due(platforms=("console",), limit=25)
-            idle = idle + 1 if not prepared else 0
-            for nudge in prepared:
-                sent.write(f"{nudge.nudge_id}\n")
-                sent.flush()
-                service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+
+        async def send(user, replies) -> None:  # the adapter: one line per message delivered
+            sent.write(f"{user.user_id}\n")
+            sent.flush()
+
+        async def sweep_until_idle() -> None:
+            scheduler, idle = NudgeScheduler(service=service, senders={"console": send}), 0
+            while idle < 3:
+                idle = 0 if await scheduler.sweep() else idle + 1
+
+        asyncio.run(sweep_until_idle())
     database.dispose()
 
 

@@ -43,14 +43,14 @@ def debrief(*args: str, url: str, stdin: str = "", **extra: str) -> subprocess.C
 class LiveChat:
     """A running `debrief chat` we type into line by line, reading its output as it comes."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *args: str, **env: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "chat", "--user", "Maya"],
+            [sys.executable, "-m", "bot.cli", "chat", "--user", "Maya", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
-            env=env_for(url),
+            env=env_for(url, **env),
         )
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -220,3 +220,23 @@ def test_export_in_the_console_writes_a_private_file_and_says_where(sqlite_url, 
     assert path.read_text(encoding="utf-8").startswith("# Your Debrief data")
     assert "## 1. ACME · Designer" in path.read_text(encoding="utf-8")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_with_a_faster_clock_tomorrows_reminder_arrives_in_the_console_within_seconds(sqlite_url):
+    # An hour a second; no quiet hours, so the reminder is not held until morning.
+    chat = LiveChat(sqlite_url, "--time-scale", "3600", DEBRIEF_QUIET_HOURS="00:00-00:00")
+    chat.wait_for("Say hi when you're ready")
+    for line, reply in [
+        ("hi", "Which company"),
+        ("ACME", "which role"),
+        ("Designer", "Who interviewed you?"),
+    ]:
+        chat.send(line)
+        chat.wait_for(reply)
+    # Three hours after the interview (three seconds here), the first thank-you reminder comes.
+    nudge = chat.wait_for("Remind me in 2 hours")
+    assert "Your thank-you to ACME isn't drafted yet" in nudge
+    chat.send("1")  # its first button: finish my debrief
+    chat.wait_for("Who interviewed you?")
+    chat.process.stdin.close()
+    assert chat.process.wait(timeout=TIMEOUT_S) == 0

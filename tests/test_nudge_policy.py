@@ -137,3 +137,19 @@ def test_families_group_what_replaces_what():
     assert family("thank_you_1") == family("thank_you_last") == family("thank_you_2#3") == "thank"
     assert family("checkin_stop_r2") == family("checkin_1") == "checkin"
     assert family("feedback") != family("unfinished")
+
+
+def test_a_nudge_loses_its_point_once_its_moment_has_passed():
+    from bot.nudges import expired
+
+    second = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    answers = {"second_at": second.isoformat(), "offer_deadline": "2026-12-18"}
+    due = second - timedelta(hours=1)
+    assert not expired("second_prep_morning", answers=answers, due=due, now=due)
+    assert expired("second_prep_morning", answers=answers, due=due, now=second + timedelta(days=7))
+    deadline_due = datetime(2026, 12, 18, 8, 0, tzinfo=UTC)
+    assert not expired("offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due)
+    assert expired(
+        "offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due + timedelta(days=1)
+    )
+    assert expired("thank_you_1", answers={}, due=due, now=due + timedelta(days=8))  # a week's outage
