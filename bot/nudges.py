@@ -64,6 +64,11 @@ def waking(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
     return datetime.combine(day, quiet.end, tzinfo=tz)
 
 
+def _next_quarter(moment: datetime) -> datetime:
+    extra = -moment.minute % 15
+    return (moment + timedelta(minutes=extra)).replace(second=0, microsecond=0)
+
+
 def at_local(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz)
 
@@ -149,7 +154,8 @@ def planned(
 
     touched = _iso(cursor.get("touched_at"))
     if status == IN_PROGRESS and touched is not None and cursor.get("pos"):
-        wanted["unfinished"] = touched + UNFINISHED_AFTER
+        # On the quarter hour, so that answers given in a row do not move it each time.
+        wanted["unfinished"] = _next_quarter(touched + UNFINISHED_AFTER)
 
     if answers.get("letter_review") != "sent" and news not in OUTCOMES:
         for kind, after in THANK_YOU["post" if answers.get("thank_you_by") == "post" else "email"]:

@@ -159,7 +159,13 @@ class ConversationService:
                 repository.delete_user(session, user)
                 return None, replies
             if outcome.interview is not None:
-                self._save_interview(session, user, outcome.interview, outcome.conversation, now=now)
+                before = next(
+                    (i for i in (snapshot.active, snapshot.subject) if i and i.id == outcome.interview.id),
+                    None,
+                )
+                self._save_interview(
+                    session, user, outcome.interview, outcome.conversation, before=before, now=now
+                )
             if self.timezone_of(outcome.conversation) != self.timezone_of(conversation):
                 self._replan_all(session, user, outcome.conversation, now=now)
             conversation = outcome.conversation
@@ -183,18 +189,34 @@ class ConversationService:
         return conversation.get("timezone") or self.default_timezone
 
     def _save_interview(
-        self, session: Session, user: User, interview: engine.Interview, conversation: dict, *, now: datetime
+        self,
+        session: Session,
+        user: User,
+        interview: engine.Interview,
+        conversation: dict,
+        *,
+        before: engine.Interview | None,
+        now: datetime,
     ) -> None:
-        """Save the interview and make its pending nudges match what the policy now wants."""
+        """Save the interview and make its pending nudges match what the policy now wants.
+
+        Most answers change no reminder: then the nudges table is not even read.
+        """
         repository.save_interview(
             session, user, interview, step=engine.step_of(interview, self.flow), now=now
         )
-        self._plan(session, user, interview, conversation, now=now)
+        wanted = self._wanted(interview, conversation)
+        if before is None or wanted != self._wanted(before, conversation):
+            nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     def _plan(
         self, session: Session, user: User, interview: engine.Interview, conversation: dict, *, now: datetime
     ) -> None:
-        wanted = nudges.planned(
+        wanted = self._wanted(interview, conversation)
+        nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
+
+    def _wanted(self, interview: engine.Interview, conversation: dict) -> dict[str, datetime]:
+        return nudges.planned(
             status=interview.status,
             answers=interview.answers,
             cursor=interview.cursor,
@@ -202,7 +224,6 @@ class ConversationService:
             tz=zone(self.timezone_of(conversation)),
             quiet=self.quiet_hours,
         )
-        nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     # ------------------------------------------------------------------ nudges
 

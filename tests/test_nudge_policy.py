@@ -46,7 +46,7 @@ def test_a_cancelled_debrief_wants_nothing():
 def test_unfinished_debrief_reminder_follows_the_last_answer_but_not_next_to_a_thank_you():
     touched = INTERVIEW + timedelta(hours=22)
     wanted = plan(status="in_progress", cursor={"pos": {"q": "feelings"}, "touched_at": touched.isoformat()})
-    assert wanted["unfinished"] == touched + timedelta(hours=2)
+    assert wanted["unfinished"] == touched + timedelta(hours=2, minutes=5)  # on the next quarter hour
     near = plan(status="in_progress", cursor={"pos": {"q": "feelings"}, "touched_at": INTERVIEW.isoformat()})
     assert "unfinished" not in near  # the 3-hour thank-you reminder offers to finish it anyway
 
