@@ -104,6 +104,7 @@ class DaysAfter:
     # ------------------------------------------------------------ buttons on nudges
 
     def on_subject_action(self, action: str) -> None:
+        self.conv["mode"] = None  # another button ends a pending "are you sure?" or menu
         _, interview_id, verb, *args = action.split(":")
         if self.iv is None or self.iv.id != interview_id:
             self.stale()
@@ -145,6 +146,9 @@ class DaysAfter:
     def snooze(self, kind: str, until: datetime) -> None:
         """Move a reminder: it becomes a new nudge ("kind#n") due at `until`."""
         base = base_kind(kind)
+        if not any(base_kind(k) == base for k in self.planned_now()):  # e.g. the letter is sent by now
+            self.say(self.msg("snooze_moot"))
+            return
         snoozed = self.cursor.setdefault("snoozed", {})
         count = snoozed.get(base, {}).get("n", 0) + 1
         snoozed[base] = {"n": count, "due": until.isoformat()}
@@ -299,12 +303,18 @@ class DaysAfter:
 
     def nudge_offer_deadline(self, kind: str) -> None:
         deadline = dates.show_day(datetime.fromisoformat(self.answers["offer_deadline"]).date())
+        # On the deadline day itself, "tomorrow" would be too late.
+        later = (
+            ("in_two_hours", f"snooze:{kind}:2h")
+            if kind.endswith("_2")
+            else ("tomorrow", f"snooze:{kind}:tomorrow")
+        )
         self.say(
             self.msg("nudge_offer_deadline", company=self.iv.company, deadline=deadline),
             self.iv_buttons(
                 ("decided_accept", "decided:accept"),
                 ("decided_decline", "decided:decline"),
-                ("in_two_hours", f"snooze:{kind}:tomorrow"),
+                later,
             ),
         )
 

@@ -153,19 +153,23 @@ def planned(
         return _upcoming(answers, tz=tz, quiet=quiet, cursor=cursor)
 
     touched = _iso(cursor.get("touched_at"))
+    unfinished = ""
     if status == IN_PROGRESS and touched is not None and cursor.get("pos"):
         # On the quarter hour, so that answers given in a row do not move it each time.
-        wanted["unfinished"] = _next_quarter(touched + UNFINISHED_AFTER)
+        due = _next_quarter(touched + UNFINISHED_AFTER)
+        # One a day at most: a new day of silence earns a new reminder, one already sent stays sent.
+        unfinished = f"unfinished_{due.astimezone(tz):%Y%m%d}"
+        wanted[unfinished] = due
 
     if answers.get("letter_review") != "sent" and news not in OUTCOMES:
         for kind, after in THANK_YOU["post" if answers.get("thank_you_by") == "post" else "email"]:
             wanted[kind] = interview_at + after
         wanted["thank_you_last"] = interview_at + THANK_YOU_LAST
         # One message at a time: a thank-you reminder already offers to finish the debrief.
-        if "unfinished" in wanted and any(
-            abs(wanted[k] - wanted["unfinished"]) <= timedelta(hours=1) for k in wanted if k != "unfinished"
+        if unfinished in wanted and any(
+            abs(wanted[k] - wanted[unfinished]) <= timedelta(hours=1) for k in wanted if k != unfinished
         ):
-            del wanted["unfinished"]
+            del wanted[unfinished]
 
     second_at = _iso(answers.get("second_at"))
     waiting = news in (None, "not_yet") or (news == "second" and second_at is not None)

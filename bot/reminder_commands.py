@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DEFAULT_SNOOZE = timedelta(hours=2)
 DEFAULT_PAUSE = timedelta(days=7)
+MIN_AHEAD, MAX_AHEAD = timedelta(minutes=5), timedelta(days=366)
 RECENT_NUDGE = timedelta(hours=24)  # "snooze" means the nudge just received, if there was one
 REMINDERS_SHOWN = 10
 _NEWS_HINTS = {
@@ -74,18 +75,20 @@ class ReminderCommands:
             )
             verb = f"iv:{nudge.interview_id}:drop:{base_kind(nudge.kind)}"
             buttons.append(Button(self.label("drop_button", number=number), verb))
+        # "cancel reminder 2" means the second one shown here, even if the list changes meanwhile
+        self.conv["listed"] = [f"{n.interview_id}:{base_kind(n.kind)}" for n in pending[:REMINDERS_SHOWN]]
         lines.append(self.msg("reminders_footer"))
         self.say("\n".join(lines), tuple(buttons))
 
     def cmd_drop(self, command: Command) -> None:
         if self.need("nudges"):
             return
-        pending = self.pending()
-        if command.number is None or not 1 <= command.number <= len(pending):
+        listed = self.conv.get("listed") or [f"{n.interview_id}:{base_kind(n.kind)}" for n in self.pending()]
+        if command.number is None or not 1 <= command.number <= len(listed):
             self.say(self.msg("drop_which"))
             return
-        nudge = pending[command.number - 1]
-        self.hand_over(nudge.interview_id, f"drop:{base_kind(nudge.kind)}")
+        interview_id, kind = listed[command.number - 1].split(":")
+        self.hand_over(interview_id, f"drop:{kind}")
 
     def hand_over(self, interview_id: str, verb: str) -> None:
         from bot.engine import Input
@@ -93,32 +96,36 @@ class ReminderCommands:
         self.follow_up = Input(kind="action", action=f"iv:{interview_id}:{verb}")
 
     def do_drop(self, kind: str) -> None:
-        dropped = self.cursor.setdefault("dropped", [])
-        if kind not in dropped:
-            dropped.append(kind)
+        due = next((d for k, d in self.planned_now().items() if base_kind(k) == kind), None)
+        if due is None:
+            self.say(self.msg("drop_gone"))
+            return
+        self.cursor.setdefault("dropped", []).append(kind)
         self.changed = True
-        self.say(self.msg("dropped", what=self.kind_label(kind), company=self.iv.company))
+        when = dates.show_moment(due, self.tz)
+        self.say(self.msg("dropped", what=self.kind_label(kind), company=self.iv.company, when=when))
 
     def cmd_snooze(self, command: Command) -> None:
         if self.need("nudges"):
             return
-        until = self.now + DEFAULT_SNOOZE
-        if command.words:
-            until = dates.parse_later(command.words, now=self.now, tz=self.tz)
-            if until is None:
-                self.words_or_answer(command, "snooze_how")
-                return
+        until = self.later(command, default=DEFAULT_SNOOZE, problem="snooze_how")
+        if until is None:
+            return
         target = self.snooze_target()
         if target is None:
-            self.say(self.msg("snooze_nothing"))
+            pending = self.pending()
+            if pending:  # snoozing never brings the next one forward: say when it comes instead
+                when = dates.show_moment(pending[0].due_at, self.tz)
+                self.say(self.msg("snooze_next", what=self.kind_label(pending[0].kind), when=when))
+            else:
+                self.say(self.msg("snooze_nothing"))
             return
         stamp = int(waking(until, self.tz, self.snap.quiet_hours).timestamp())
         self.hand_over(target.interview_id, f"snooze_to:{base_kind(target.kind)}:{stamp}")
 
     def snooze_target(self) -> NudgeView | None:
-        """The nudge received in the last day if its matter is still open, else the next one coming."""
-        pending = self.pending()
-        still_open = {(n.interview_id, family(n.kind)) for n in pending}
+        """The nudge received in the last day, if its matter is still open (more reminders to come)."""
+        still_open = {(n.interview_id, family(n.kind)) for n in self.pending()}
         recent = [
             n
             for n in self.snap.nudges
@@ -126,9 +133,17 @@ class ReminderCommands:
             and n.sent_at >= self.now - RECENT_NUDGE
             and (n.interview_id, family(n.kind)) in still_open
         ]
-        if recent:
-            return max(recent, key=lambda n: n.sent_at)
-        return pending[0] if pending else None
+        return max(recent, key=lambda n: n.sent_at) if recent else None
+
+    def later(self, command: Command, *, default: timedelta, problem: str) -> datetime | None:
+        """The moment "snooze 3h" or "pause until Monday" names: ahead of now, and within a year."""
+        if not command.words:
+            return self.now + default
+        until = dates.parse_later(command.words, now=self.now, tz=self.tz)
+        if until is None or not self.now + MIN_AHEAD <= until <= self.now + MAX_AHEAD:
+            self.words_or_answer(command, problem)
+            return None
+        return until
 
     def do_snooze_to(self, kind: str, stamp: str) -> None:
         self.snooze(kind, datetime.fromtimestamp(int(stamp), tz=self.tz))
@@ -151,12 +166,9 @@ class ReminderCommands:
         return self.msg("paused", until=dates.show_moment(self.paused_until(), self.tz))
 
     def cmd_pause(self, command: Command) -> None:
-        until = self.now + DEFAULT_PAUSE
-        if command.words:
-            until = dates.parse_later(command.words, now=self.now, tz=self.tz)
-            if until is None:
-                self.words_or_answer(command, "pause_how")
-                return
+        until = self.later(command, default=DEFAULT_PAUSE, problem="pause_how")
+        if until is None:
+            return
         self.conv["paused_until"] = until.isoformat()
         self.say(self.paused_line())
 

@@ -282,9 +282,8 @@ class ConversationService:
                 nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
                 return None
             paused = conversation.get("paused_until")
-            if paused and datetime.fromisoformat(paused) > now:
-                due = nudges.waking(datetime.fromisoformat(paused), tz, self.quiet_hours)
-                nudge_store.retry_at(session, nudge.id, due=due)
+            if paused and datetime.fromisoformat(paused) > now:  # paused since the claim: back in line
+                nudge_store.retry_at(session, nudge.id, due=nudge.due_at)
                 return None
             conversation, replies = self._step(
                 session,

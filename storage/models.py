@@ -47,6 +47,7 @@ class User(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str | None] = mapped_column(String(200))
     conversation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    paused_until: Mapped[datetime | None]  # copied from the conversation: reminders wait till then
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

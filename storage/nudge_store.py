@@ -32,11 +32,14 @@ class Claimed:
 def plan(
     session: Session, *, user_pk: int, interview_id: str, wanted: dict[str, datetime], now: datetime
 ) -> None:
-    """Make the interview's pending nudges match `wanted`; sent ones are history and stay as they are."""
+    """Make the interview's pending nudges match `wanted`. Sent ones are history and stay as they are;
+    a cancelled one that is wanted again (the letter unmarked, the news changed back) comes back."""
     rows = {n.kind: n for n in session.scalars(select(Nudge).where(Nudge.interview_id == interview_id))}
     for kind, due in wanted.items():
         row = rows.get(kind)
-        if row is None:
+        if row is not None and row.status in (CANCELLED, SKIPPED) and due > now:
+            row.status, row.due_at, row.attempts = PENDING, due, 0
+        elif row is None:
             status = PENDING if due > now - PLANNED_LATE else SKIPPED
             session.add(
                 Nudge(
@@ -74,7 +77,8 @@ def claim_due(
         (Nudge.status == PENDING) & (Nudge.due_at <= now),
         (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease),
     )
-    people = select(User.id).where(User.platform.in_(platforms))
+    awake = (User.paused_until.is_(None)) | (User.paused_until <= now)  # paused people's nudges wait
+    people = select(User.id).where(User.platform.in_(platforms), awake)
     if only is not None:  # a console chat delivers only its own person's nudges
         people = people.where(User.workspace == only.workspace, User.user_id == only.user_id)
     on_platforms = Nudge.user_pk.in_(people)

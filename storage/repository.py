@@ -125,6 +125,8 @@ def save_conversation(
     if conversation != user.conversation:
         user.conversation = conversation
         user.updated_at = now
+        paused = conversation.get("paused_until")
+        user.paused_until = datetime.fromisoformat(paused) if paused else None
     if display_name and display_name != user.display_name:
         user.display_name = display_name[:200]
 

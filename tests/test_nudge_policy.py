@@ -46,9 +46,9 @@ def test_a_cancelled_debrief_wants_nothing():
 def test_unfinished_debrief_reminder_follows_the_last_answer_but_not_next_to_a_thank_you():
     touched = INTERVIEW + timedelta(hours=22)
     wanted = plan(status="in_progress", cursor={"pos": {"q": "feelings"}, "touched_at": touched.isoformat()})
-    assert wanted["unfinished"] == touched + timedelta(hours=2, minutes=5)  # on the next quarter hour
+    assert wanted["unfinished_20261127"] == touched + timedelta(hours=2, minutes=5)  # the next quarter hour
     near = plan(status="in_progress", cursor={"pos": {"q": "feelings"}, "touched_at": INTERVIEW.isoformat()})
-    assert "unfinished" not in near  # the 3-hour thank-you reminder offers to finish it anyway
+    assert not any(k.startswith("unfinished") for k in near)  # the thank-you reminder offers to finish it
 
 
 def test_checkins_five_business_days_after_or_two_after_the_decision_date():

@@ -12,6 +12,7 @@ from adapters.console import render
 from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
 from storage.models import Interview, Nudge
+from bot.messages import UserKey
 from tests.chat import MAYA, Chat
 from tests.test_service import TO_THE_LETTER
 
@@ -226,3 +227,79 @@ def test_scaled_clock_runs_faster(scale):
     ticks = iter([datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 2, tzinfo=UTC)])
     scaled = ScaledClock(scale, real=lambda: next(ticks))
     assert scaled() - scaled.start == timedelta(hours=2)
+
+
+def test_typed_snooze_moves_the_reminder_just_received_and_never_brings_one_forward(service, clock):
+    chat = finished(service, letter="later")
+    assert "nothing to snooze just now" in chat.say("snooze 2h")  # nothing received yet
+    clock.advance(hours=3, minutes=1)
+    deliver(service, chat)
+    assert "I'll remind you Thu 26 Nov, 21:11" not in chat.say("snooze 3h")  # 21:11 is in the quiet hours
+    assert "I'll remind you Fri 27 Nov, 08:00" in chat.last
+    clock.advance(hours=13, minutes=40)  # Fri 07:51 in Berlin
+    assert deliver(service) == []
+    clock.advance(minutes=20)
+    [text] = deliver(service)
+    assert "Have you sent your thank-you" in text
+
+
+def test_cancel_reminder_drops_the_one_shown_with_that_number(service, clock):
+    chat = finished(service, letter="later")
+    listing = chat.say("reminders")
+    assert "1. Thu 26 Nov, 18:10 · thank-you reminder · ACME" in listing
+    clock.advance(hours=3, minutes=1)
+    deliver(service)  # number 1 has been sent meanwhile
+    assert "Fri 27 Nov, 11:10" in chat.say("cancel reminder 2")
+    clock.advance(hours=20)
+    assert deliver(service) == []  # the second reminder is gone
+
+
+def test_pause_holds_reminders_and_resume_nudges_releases_them(service, clock):
+    chat = finished(service, letter="later")
+    chat.say("pause for 2 weeks")
+    clock.advance(hours=3, minutes=1)
+    assert deliver(service) == []
+    chat.say("resume nudges")
+    [text] = deliver(service)
+    assert "Have you sent your thank-you" in text
+
+
+def test_a_long_pause_ends_with_the_latest_relevant_nudge_only(service, clock, sqlite_db):
+    chat = finished(service, letter="later")
+    chat.say("pause for 3 weeks")
+    clock.advance(days=21, hours=1)
+    texts = deliver(service)
+    assert len(texts) == 1 and "Shall I keep asking" in texts[0]  # not a thank-you three weeks on
+    kinds = statuses(sqlite_db)
+    assert kinds["thank_you_last"] == "skipped" and kinds["checkin_1"] == "skipped"
+
+
+def test_keep_asking_starts_a_new_round_of_checkins(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=21)
+    *_, last = deliver(service, chat)
+    assert "Shall I keep asking" in last
+    chat.click("Keep asking")
+    clock.advance(days=7)
+    [text] = deliver(service)
+    assert "Any news from ACME" in text
+
+
+def test_a_claim_whose_process_died_is_taken_again_after_the_lease(service, clock):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    assert len(due(service)) == 1  # claimed, then the process died before sending
+    clock.advance(minutes=2)
+    assert due(service) == []  # still someone else's
+    clock.advance(minutes=4)
+    [again] = due(service)
+    assert again.attempts == 2
+
+
+def test_a_console_chat_claims_only_its_own_persons_nudges(service, clock, sqlite_db):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    omar = UserKey("console", "local", "omar")
+    assert service.prepare_due(platforms=("console",), only=omar) == []
+    assert statuses(sqlite_db)["thank_you_1"] == "pending"
+    assert len(service.prepare_due(platforms=("console",), only=MAYA)) == 1

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(64), nullable=False),
         sa.Column("display_name", sa.String(200), nullable=True),
         sa.Column("conversation", sa.JSON(), nullable=False),
+        sa.Column("paused_until", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.UniqueConstraint("platform", "workspace", "user_id", name="uq_users_identity"),
