@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import render
+from bot.messages import UserKey
 from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
 from storage.models import Interview, Nudge
-from bot.messages import UserKey
 from tests.chat import MAYA, Chat
 from tests.test_service import TO_THE_LETTER
 
