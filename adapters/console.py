@@ -33,10 +33,10 @@ def console_user(name: str) -> UserKey:
     return UserKey("console", "local", name.strip().casefold() or "me")
 
 
-def render(replies: list[Reply], *, pretty: bool = False) -> str:
+def render(replies: list[Reply], *, pretty: bool = False, first_number: int = 1) -> str:
     """Replies as terminal text: markdown emphasis dropped (or bold on a terminal), options numbered."""
     blocks = []
-    number = 0
+    number = first_number - 1
     for reply in replies:
         text = _BOLD.sub(_ANSI_BOLD + r"\1" + _ANSI_RESET if pretty else r"\1", reply.text)
         text = _ITALIC.sub(r"\1", text)
@@ -97,8 +97,9 @@ class ConsoleAdapter:
         self._stopping = True
 
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
+        """A nudge. Its options are numbered after those already on screen, which keep their numbers."""
         if user == self.user and replies:
-            self._print(replies)
+            self._print(replies, keep_buttons=True)
 
     def _read_message(self) -> str:
         """One message: a line, or on a terminal every line of a paste (such as a whole letter)."""
@@ -141,9 +142,11 @@ class ConsoleAdapter:
             shown.append(Reply(f"{reply.text}\nSaved to {path}", reply.buttons))
         return shown
 
-    def _print(self, replies: list[Reply]) -> None:
+    def _print(self, replies: list[Reply], *, keep_buttons: bool = False) -> None:
         replies = self._save_files(replies)
-        self.buttons = [b for r in replies for b in r.buttons]
+        kept = self.buttons if keep_buttons else []
+        self.buttons = kept + [b for r in replies for b in r.buttons]
         prefix = f"{_ANSI_BOLD}Debrief{_ANSI_RESET}\n" if self.pretty else ""
-        self.stdout.write(prefix + render(replies, pretty=self.pretty) + "\n\n")
+        text = render(replies, pretty=self.pretty, first_number=len(kept) + 1)
+        self.stdout.write(prefix + text + "\n\n")
         self.stdout.flush()

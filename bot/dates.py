@@ -153,12 +153,25 @@ def _zone_names() -> dict[str, str]:
     return names
 
 
+# Abbreviations name a place's clock, daylight saving included ("EST" in July means New York time).
+_ABBREVIATIONS = {
+    "utc": "UTC", "z": "UTC", "gmt": "Europe/London", "bst": "Europe/London", "wet": "Europe/Lisbon",
+    "cet": "Europe/Berlin", "cest": "Europe/Berlin", "eet": "Europe/Athens", "eest": "Europe/Athens",
+    "est": "America/New_York", "edt": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "ist": "Asia/Kolkata", "jst": "Asia/Tokyo", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+}  # fmt: skip
+
+
 def find_zone(text: str) -> str | None:
-    """The IANA zone a person means: "Europe/Berlin", "europe/berlin", "Berlin", "new york", "UTC"."""
+    """The IANA zone a person means: "Europe/Berlin", "europe/berlin", "Berlin", "new york", "EST"."""
     words = " ".join(text.strip().split()).casefold()
-    if words in ("gmt", "utc", "z"):
-        return "UTC"
-    return _zone_names().get(words) or _zone_names().get(words.replace(" ", "_"))
+    if words in _ABBREVIATIONS:
+        return _ABBREVIATIONS[words]
+    name = _zone_names().get(words) or _zone_names().get(words.replace(" ", "_"))
+    return name if name and ("/" in name or name == "UTC") else None  # no fixed-offset legacy names
 
 
 _SPAN = re.compile(
@@ -170,17 +183,20 @@ _SPAN = re.compile(
 def parse_span(text: str, *, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime | None] | None:
     """The start (and end) of "tomorrow 3-4pm", "Friday 10:00-11:30", "Dec 3 2pm", ahead of now."""
     words = " ".join(text.casefold().split())
-    end_text = None
-    if match := _SPAN.search(words):
-        end_half = match["end_half"] or ""
-        start_half = match["start_half"] or end_half
-        day_words = (words[: match.start()] + words[match.end() :]).strip()
-        end_text = f"{day_words} {match['end']}{end_half}".strip()
-        words = f"{day_words} {match['start']}{start_half}".strip()
-    start = parse_when(words, now=now, tz=tz, prefer="future")
+    match = _SPAN.search(words)
+    if match is None:
+        start = parse_when(words, now=now, tz=tz, prefer="future")
+        return (start, None) if start is not None and start >= now - timedelta(minutes=30) else None
+    day_words = (words[: match.start()] + words[match.end() :]).strip()
+    end_half = match["end_half"] or ""
+    end = parse_when(f"{day_words} {match['end']}{end_half}", now=now, tz=tz, prefer="future")
+    # "11-12pm" is 11am to noon, "3-4pm" 3pm to 4pm: an unstated half is the one that comes first.
+    halves = [match["start_half"]] if match["start_half"] else [end_half, "am" if end_half == "pm" else ""]
+    start = None
+    for half in halves:
+        start = parse_when(f"{day_words} {match['start']}{half}", now=now, tz=tz, prefer="future")
+        if start is not None and (end is None or start < end):
+            break
     if start is None or start < now - timedelta(minutes=30):
         return None
-    end = parse_when(end_text, now=now, tz=tz, prefer="future") if end_text else None
-    if end is not None and end <= start:
-        end = None
-    return start, end
+    return start, end if end is not None and end > start else None

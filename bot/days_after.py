@@ -16,6 +16,7 @@ from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
 if TYPE_CHECKING:
     from bot.engine import Interview
 
+NEWS = ("second", "offer", "rejected", "not_yet")
 SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}
 MORNING = time(9, 0)
 
@@ -93,11 +94,10 @@ class DaysAfter:
             return
         self.say(
             self.msg("nudge_checkin", **self.nudge_values()),
+            # Each button carries the news as it stood when asked, so an old check-in clicked
+            # later cannot overwrite what has been told since.
             self.iv_buttons(
-                ("news_second", "news:second"),
-                ("news_offer", "news:offer"),
-                ("news_rejected", "news:rejected"),
-                ("news_not_yet", "news:not_yet"),
+                *((f"news_{news}", f"news:{news}:{self.answers.get('news') or 'none'}") for news in NEWS)
             ),
         )
 
@@ -114,6 +114,16 @@ class DaysAfter:
             self.stale()
             return
         handler(*args)
+        self.remind_of_active()
+
+    def remind_of_active(self) -> None:
+        """After a reminder's button, point back to a debrief still waiting for an answer."""
+        active = self.conv.get("active")
+        if not active or active == self.iv.id or self.follow_up is not None:
+            return
+        waiting = next((i for i in self.snap.interviews if i.id == active and i.status == IN_PROGRESS), None)
+        if waiting is not None:
+            self.say(self.msg("still_debriefing", company=waiting.company or self.label("unnamed")))
 
     def do_resume(self) -> None:
         if self.conv.get("active") != self.iv.id:
@@ -171,9 +181,13 @@ class DaysAfter:
 
     # ------------------------------------------------------------ news: steps 4-6
 
-    def do_news(self, news: str) -> None:
+    def do_news(self, news: str, asked_when: str | None = None) -> None:
         """The answer to "any news?": a second interview, an offer, a rejection, or not yet."""
-        if news != "not_yet" and self.answers.get("news") == news:  # an old check-in's button, again
+        current = self.answers.get("news") or "none"
+        if asked_when is not None and asked_when != current and current != "not_yet":
+            self.say(self.msg("news_outdated", company=self.iv.company))  # an old check-in's button
+            return
+        if news != "not_yet" and self.answers.get("news") == news:  # the same button twice
             self.say(self.msg("news_known"))
             self.conv["active"] = self.iv.id
             self.resume_here()

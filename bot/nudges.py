@@ -200,7 +200,7 @@ def planned(
 STALE_AFTER = timedelta(days=7)  # any nudge this overdue (a long outage) is history, not news
 
 
-def expired(kind: str, *, answers: dict, due: datetime, now: datetime) -> bool:
+def expired(kind: str, *, answers: dict, due: datetime, now: datetime, tz: ZoneInfo) -> bool:
     """Whether a due nudge has lost its point by `now`: prep for a meeting that has begun, a
     deadline that has passed, or anything a week overdue. Checked just before sending."""
     if now - due > STALE_AFTER:
@@ -214,4 +214,5 @@ def expired(kind: str, *, answers: dict, due: datetime, now: datetime) -> bool:
         if base.startswith(prefix) and moment is not None and now >= moment:
             return True
     deadline = answers.get("offer_deadline")
-    return base.startswith("offer_deadline") and bool(deadline) and now.date() > date.fromisoformat(deadline)
+    today = now.astimezone(tz).date()  # the deadline is a day in the person's own calendar
+    return base.startswith("offer_deadline") and bool(deadline) and today > date.fromisoformat(deadline)

@@ -277,7 +277,7 @@ class ConversationService:
                     tz=tz,
                     quiet=self.quiet_hours,
                 )
-                or nudges.expired(nudge.kind, answers=interview.answers, due=nudge.due_at, now=now)
+                or nudges.expired(nudge.kind, answers=interview.answers, due=nudge.due_at, now=now, tz=tz)
             ):
                 nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
                 return None

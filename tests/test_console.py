@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -236,7 +237,11 @@ def test_with_a_faster_clock_tomorrows_reminder_arrives_in_the_console_within_se
     # Three hours after the interview (three seconds here), the first thank-you reminder comes.
     nudge = chat.wait_for("Remind me in 2 hours")
     assert "Your thank-you to ACME isn't drafted yet" in nudge
-    chat.send("1")  # its first button: finish my debrief
-    chat.wait_for("Who interviewed you?")
+    # The question's own option keeps number 1; the reminder's options are numbered after it.
+    assert "  1) Done" in nudge
+    finish = re.search(r"  (\d+)\) Finish my debrief", nudge).group(1)
+    assert finish != "1"
+    chat.send(finish)
+    chat.wait_for("Back to ACME")
     chat.process.stdin.close()
     assert chat.process.wait(timeout=TIMEOUT_S) == 0

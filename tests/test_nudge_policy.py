@@ -145,11 +145,13 @@ def test_a_nudge_loses_its_point_once_its_moment_has_passed():
     second = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
     answers = {"second_at": second.isoformat(), "offer_deadline": "2026-12-18"}
     due = second - timedelta(hours=1)
-    assert not expired("second_prep_morning", answers=answers, due=due, now=due)
-    assert expired("second_prep_morning", answers=answers, due=due, now=second + timedelta(days=7))
+    assert not expired("second_prep_morning", answers=answers, due=due, now=due, tz=BERLIN)
+    assert expired("second_prep_morning", answers=answers, due=due, now=second + timedelta(days=7), tz=BERLIN)
     deadline_due = datetime(2026, 12, 18, 8, 0, tzinfo=UTC)
-    assert not expired("offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due)
+    assert not expired("offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due, tz=BERLIN)
     assert expired(
-        "offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due + timedelta(days=1)
+        "offer_deadline_2", answers=answers, due=deadline_due, now=deadline_due + timedelta(days=1), tz=BERLIN
     )
-    assert expired("thank_you_1", answers={}, due=due, now=due + timedelta(days=8))  # a week's outage
+    assert expired(
+        "thank_you_1", answers={}, due=due, now=due + timedelta(days=8), tz=BERLIN
+    )  # a week's outage

@@ -212,3 +212,27 @@ def test_a_good_interview_is_kept_in_do_again():
     card = debrief_summary(_answers(happy_with_answers=5, interviewer_satisfied="yes"), title="Your debrief")
     keep = card.split("Improve next time")[0]
     assert "5 of 5" in keep and "seemed satisfied" in keep
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("tomorrow 3-4pm", "2026-11-27 15:00", "2026-11-27 16:00"),
+        ("tomorrow 11-12pm", "2026-11-27 11:00", "2026-11-27 12:00"),
+        ("Friday 10:00-11:30", "2026-11-27 10:00", "2026-11-27 11:30"),
+        ("Dec 3 2pm", "2026-12-03 14:00", None),
+    ],
+)
+def test_parse_span_reads_an_interview_slot(text, start, end):
+    found = dates.parse_span(text, now=NOW, tz=BERLIN)
+    shown = [moment and f"{moment.astimezone(BERLIN):%Y-%m-%d %H:%M}" for moment in found]
+    assert shown == [start, end]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone_name"),
+    [("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("EST", "America/New_York"),
+     ("europe/london", "Europe/London"), ("UTC", "UTC"), ("EST5EDT", None), ("Mars", None)],
+)  # fmt: skip
+def test_find_zone_prefers_places_with_daylight_saving(text, zone_name):
+    assert dates.find_zone(text) == zone_name
