@@ -50,17 +50,33 @@ class YourData:
         self.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
 
     def cmd_export(self, _: Command) -> None:
-        if self.need("everything"):
+        if self.need("everything") or self.need("nudges"):
             return
+        paused = self.paused_until()
+        reminders = [
+            self.label(
+                "reminder_line",
+                number=n,
+                when=dates.show_moment(nudge.due_at, self.tz),
+                what=self.kind_label(nudge.kind),
+                company=nudge.company,
+            )
+            for n, nudge in enumerate(self.pending(), start=1)
+        ]
         body = _EXPORT.render(
             exported=dates.show_moment(self.now, self.tz, year=True),
             zone=self.tz.key,
+            paused=dates.show_moment(paused, self.tz) if paused else None,
+            signature=self.profile().get("signature"),
+            reminders=reminders,
             interviews=[self.exported(i) for i in self.snap.everything],
         )
-        day = self.now.astimezone(self.tz).date().isoformat()
+        stamp = f"{self.now.astimezone(self.tz):%Y-%m-%d-%H%M}"
         self.say(
             self.msg("export_ready", count=len(self.snap.everything)),
-            attachment=Attachment(title=self.label("export_title"), body=body, filename=f"debrief-{day}.md"),
+            attachment=Attachment(
+                title=self.label("export_title"), body=body, filename=f"debrief-{stamp}.md"
+            ),
         )
 
     def exported(self, interview: Interview) -> dict[str, Any]:
@@ -91,7 +107,15 @@ class YourData:
                 letters.append(
                     {"title": self.label("letter_title", name=letter.to_name), "body": letter.body}
                 )
-        return {"title": title, "sections": sections, "letters": letters}
+        sent_at = answers.get("letter_sent_at")
+        news = answers.get("news") if answers.get("news") in ("second", "offer", "rejected") else "waiting"
+        letter = dates.show_moment(datetime.fromisoformat(sent_at), self.tz) if sent_at else None
+        facts = {
+            self.label("export_status"): self.label(f"export_status_{interview.status}"),
+            self.label("export_news"): self.label(f"outcome_{news}"),
+            self.label("export_letter"): letter or self.label("export_letter_unsent"),
+        }
+        return {"title": title, "facts": facts, "sections": sections, "letters": letters}
 
     def full_value(self, q: Any, value: Any) -> str:
         if q.kind in ("datetime", "date", "scale", "yesno", "choice"):

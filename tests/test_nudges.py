@@ -303,3 +303,18 @@ def test_a_console_chat_claims_only_its_own_persons_nudges(service, clock, sqlit
     assert service.prepare_due(platforms=("console",), only=omar) == []
     assert statuses(sqlite_db)["thank_you_1"] == "pending"
     assert len(service.prepare_due(platforms=("console",), only=MAYA)) == 1
+
+
+def test_an_old_check_in_clicked_later_cannot_overwrite_newer_news(service, clock, sqlite_db):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)
+    deliver(service, chat)
+    old_buttons = chat.replies
+    chat.click("Second interview")
+    for line in ["Tuesday 10am", "skip", "be concise"]:
+        chat.say(line)
+    chat.receive(old_buttons)
+    assert "That check-in is out of date" in chat.click("Rejected")
+    assert statuses(sqlite_db)["second_prep_evening"] == "pending"
+    with sqlite_db.transaction() as session:
+        assert session.scalars(select(Interview)).one().answers["news"] == "second"
