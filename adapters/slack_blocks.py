@@ -1,0 +1,131 @@
+"""Replies as Slack Block Kit: sections, buttons, a copy-ready letter, and escaping that never pings.
+
+Pure functions, so the rendering is tested without Slack. Limits from Slack's Block Kit reference:
+a section's text is at most 3,000 characters, a button's text 75, its value 2,000, its URL 3,000,
+and a message holds at most 50 blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from bot.messages import Attachment, Reply
+
+SECTION_MAX = 3000
+BUTTON_TEXT_MAX = 75
+BUTTON_VALUE_MAX = 2000
+URL_MAX = 3000
+BUTTONS_PER_BLOCK = 25
+BLOCKS_MAX = 50
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
+
+
+def escape(text: str) -> str:
+    """Slack's three escapes: after this, "<!channel>" or "<@U123>" is shown, never acted on."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What a person typed, from Slack's escaped message text."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def mrkdwn(text: str) -> str:
+    """The engine's light markdown (**bold**, *italic*) in Slack's mrkdwn (*bold*, _italic_), escaped."""
+    text = escape(text)
+    text = _ITALIC.sub(r"_\1_", text)
+    return _BOLD.sub(r"*\1*", text)
+
+
+def plain(text: str) -> str:
+    """Notification text: no markdown marks."""
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Split at line ends where possible, so no section exceeds Slack's limit."""
+    parts, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > size:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:size])
+            line = line[size:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > size:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
+
+
+def _mail_link(attachment: Attachment) -> str | None:
+    """A mailto: link with subject and body, or with the subject only when the body makes it too long."""
+    if not attachment.email_to:
+        return None
+    base = f"mailto:{quote(attachment.email_to, safe='@')}?subject={quote(attachment.email_subject or '')}"
+    full = f"{base}&body={quote(attachment.body)}"
+    return full if len(full) <= URL_MAX else base
+
+
+def letter_blocks(attachment: Attachment) -> list[dict[str, Any]]:
+    """The letter in a code block (one click copies it whole), and an "Open in email" button."""
+    blocks = [_section(f"*{escape(attachment.title)}*")]
+    body = escape(attachment.body).replace("```", "'''")
+    blocks += [_section(f"```{chunk}```") for chunk in _chunks(body, SECTION_MAX - 6)]
+    link = _mail_link(attachment)
+    if link:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "Open in email"},
+                        "url": link,
+                        "action_id": "open_mail",
+                    }
+                ],
+            }
+        )
+    return blocks
+
+
+def message(reply: Reply) -> dict[str, Any]:
+    """One Reply as chat.postMessage arguments: blocks plus a plain-text fallback for notifications."""
+    blocks: list[dict[str, Any]] = [_section(chunk) for chunk in _chunks(mrkdwn(reply.text), SECTION_MAX)]
+    if reply.attachment is not None:
+        blocks += letter_blocks(reply.attachment)
+    buttons = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": button.label[:BUTTON_TEXT_MAX], "emoji": True},
+            "value": button.action[:BUTTON_VALUE_MAX],
+            "action_id": f"debrief_{index}",
+        }
+        for index, button in enumerate(reply.buttons)
+    ]
+    for start in range(0, len(buttons), BUTTONS_PER_BLOCK):
+        blocks.append({"type": "actions", "elements": buttons[start : start + BUTTONS_PER_BLOCK]})
+    return {"text": escape(plain(reply.text))[:SECTION_MAX], "blocks": blocks[:BLOCKS_MAX]}
+
+
+def home_view(replies: list[Reply]) -> dict[str, Any]:
+    """The App Home tab: the person's interviews and reminders, buttons included."""
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": "Debrief"}}]
+    for reply in replies:
+        blocks += message(reply)["blocks"]
+        blocks.append({"type": "divider"})
+    return {"type": "home", "blocks": blocks[:100]}

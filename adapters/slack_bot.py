@@ -1,0 +1,225 @@
+"""The Slack adapter (slack-bolt AsyncApp): DMs in, Block Kit out; Socket Mode or HTTP mode.
+
+It translates only. Notes are taken in direct messages alone: a mention in a channel gets a short
+threaded pointer and a DM is opened, and nothing a person wrote is ever posted to a channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters import slack_blocks
+from bot.messages import Incoming, Reply, UserKey
+from bot.service import ConversationService
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/health"
+PROFILE_CACHE = 1000  # people whose name and zone are remembered between messages
+RATE_LIMIT_RETRIES = 3  # 429 answers waited out (Retry-After) before a send counts as failed
+IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join", "thread_broadcast"}
+
+
+class SlackAdapter:
+    """Slack for Debrief. With `app_token` it uses Socket Mode; otherwise it serves HTTP on `port`."""
+
+    def __init__(
+        self,
+        *,
+        service: ConversationService,
+        bot_token: str,
+        signing_secret: str | None = None,
+        app_token: str | None = None,
+        api_url: str | None = None,
+        host: str = "0.0.0.0",  # noqa: S104 - HTTP mode must be reachable from Slack
+        port: int = 3000,
+    ) -> None:
+        if app_token is None and not signing_secret:
+            raise ValueError(
+                "Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode)"
+            )
+        self.service = service
+        self.app_token = app_token
+        self.host, self.port = host, port
+        # Slack answers 429 with Retry-After; the SDK's handler waits that long and tries again.
+        self.client = AsyncWebClient(
+            token=bot_token,
+            base_url=api_url or AsyncWebClient.BASE_URL,
+            retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
+        )
+        self.app = AsyncApp(
+            client=self.client,
+            # Socket Mode needs no signature; Bolt still wants a value to start.
+            signing_secret=signing_secret or "socket-mode",
+            request_verification_enabled=app_token is None,
+        )
+        self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+        self._register()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Connect (Socket Mode) or start serving (HTTP mode); returns once listening."""
+        if self.app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.app_token)
+            await self._socket.connect_async()
+            log.info("Slack: connected in Socket Mode")
+            return
+        web_app = self.app.web_app(path=EVENTS_PATH)
+        web_app.router.add_get(HEALTH_PATH, _health)
+        self._runner = web.AppRunner(web_app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = self._runner.addresses[0][1]  # the real one, when 0 asked for any free port
+        log.info("Slack: listening on %s:%s%s", self.host, self.port, EVENTS_PATH)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ------------------------------------------------------------------ sending
+
+    async def send(self, user: UserKey, replies: list[Reply]) -> None:
+        """Post to the person's DM (opened if needed). Raises when Slack refuses, so it is retried."""
+        opened = await self.client.conversations_open(users=user.user_id)
+        await self._post(opened["channel"]["id"], replies)
+
+    async def _post(self, channel: str, replies: list[Reply], *, thread_ts: str | None = None) -> None:
+        for reply in replies:
+            extra = {"thread_ts": thread_ts} if thread_ts else {}
+            await self.client.chat_postMessage(channel=channel, **slack_blocks.message(reply), **extra)
+
+    # ------------------------------------------------------------------ events
+
+    def _register(self) -> None:
+        app = self.app
+        app.event("message")(self._on_message)
+        app.event("app_mention")(self._on_mention)
+        app.event("app_home_opened")(self._on_home)
+        app.action("open_mail")(self._ack_only)  # a link button: the browser does the work
+        app.action(re.compile(r"^debrief_\d+$"))(self._on_action)
+        app.command("/debrief")(self._on_command)
+
+    async def _turn(self, incoming: Incoming) -> list[Reply]:
+        return await asyncio.to_thread(self.service.handle, incoming)
+
+    async def _profile(self, user_id: str) -> tuple[str | None, str | None]:
+        """The person's name and time zone from users.info, remembered for the next messages."""
+        if user_id in self._profiles:
+            self._profiles.move_to_end(user_id)
+            return self._profiles[user_id]
+        try:
+            info = (await self.client.users_info(user=user_id))["user"]
+            profile = info.get("profile", {})
+            found = (profile.get("real_name") or info.get("real_name") or None, info.get("tz"))
+        except SlackApiError as exc:
+            log.warning("Slack: users.info failed (HTTP %s)", exc.response.status_code)
+            found = (None, None)
+        self._profiles[user_id] = found
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return found
+
+    async def _on_message(self, event: dict, body: dict) -> None:
+        # Only direct messages carry notes; edits, deletions and other bots' posts are not answers.
+        if (
+            event.get("channel_type") != "im"
+            or event.get("subtype") in IGNORED_SUBTYPES
+            or event.get("bot_id")
+        ):
+            return
+        if not event.get("user"):
+            return
+        name, tz = await self._profile(event["user"])
+        incoming = Incoming(
+            user=UserKey(PLATFORM, body.get("team_id") or event.get("team") or "-", event["user"]),
+            text=slack_blocks.unescape(event.get("text") or ""),
+            event_id=body.get("event_id"),
+            display_name=name,
+            timezone=tz,
+        )
+        await self._post(event["channel"], await self._turn(incoming))
+
+    async def _on_mention(self, event: dict, body: dict) -> None:
+        """In a channel: a short threaded pointer, then the conversation moves to a DM."""
+        if event.get("bot_id"):
+            return
+        thread = event.get("thread_ts") or event.get("ts")
+        await self.client.chat_postMessage(
+            channel=event["channel"],
+            thread_ts=thread,
+            text="I've sent you a direct message. Let's talk there. 🙂",
+        )
+        key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
+        name, tz = await self._profile(event["user"])
+        greeting = Incoming(
+            user=key, kind="open", event_id=body.get("event_id"), display_name=name, timezone=tz
+        )
+        await self.send(key, await self._turn(greeting))
+
+    async def _on_home(self, event: dict, body: dict) -> None:
+        if event.get("tab") not in (None, "home"):
+            return
+        key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
+        replies = []
+        for action in ("cmd:list", "cmd:reminders"):
+            replies += await self._turn(Incoming(user=key, kind="action", action=action))
+        await self.client.views_publish(user_id=event["user"], view=slack_blocks.home_view(replies))
+
+    async def _ack_only(self, ack: Any) -> None:
+        await ack()
+
+    async def _on_action(self, ack: Any, body: dict, action: dict) -> None:
+        await ack()  # within 3 seconds; the work follows
+        user = body["user"]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        incoming = Incoming(
+            user=UserKey(
+                PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"]
+            ),
+            kind="action",
+            action=action.get("value") or "",
+            event_id=f"action:{action.get('action_ts')}" if action.get("action_ts") else None,
+        )
+        replies = await self._turn(incoming)
+        if channel and body.get("container", {}).get("type") != "view":
+            await self._post(channel, replies)
+        else:  # a button on the App Home: answer in the DM
+            await self.send(incoming.user, replies)
+
+    async def _on_command(self, ack: Any, command: dict) -> None:
+        """/debrief [help|new|status|…]: answered privately where it was typed, or in the DM."""
+        await ack()
+        key = UserKey(PLATFORM, command.get("team_id") or "-", command["user_id"])
+        name, tz = await self._profile(command["user_id"])
+        text = (command.get("text") or "").strip() or "help"
+        replies = await self._turn(Incoming(user=key, text=text, display_name=name, timezone=tz))
+        if command.get("channel_name") == "directmessage" or command.get("channel_id", "").startswith("D"):
+            await self._post(command["channel_id"], replies)
+        else:
+            await self.send(key, replies)  # never into a shared channel
+
+
+async def _health(_: web.Request) -> web.Response:
+    return web.json_response({"ok": True})

@@ -1,0 +1,157 @@
+"""A loopback fake of the Slack Web API and a signed-request client for the real Bolt app.
+
+Payload shapes follow Slack's documentation (Events API envelope, block_actions, slash commands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from aiohttp import ClientSession, web
+
+SIGNING_SECRET = "test-signing-secret"
+TEAM, BOT_USER = "T0001", "UBOT"
+
+
+class FakeSlack:
+    """Answers the Web API methods Debrief calls and records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
+        self.users = {"U1": {"real_name": "Maya Rivera", "tz": "Europe/Berlin"}}
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._handle)
+        app.router.add_get("/api/{method}", self._handle)  # users.info is a GET
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}/api/"
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.method == "GET":
+            params = dict(request.query)
+        elif request.content_type == "application/json":
+            params = json.loads(raw or "{}")
+        else:
+            params = dict(parse_qsl(raw))
+            for key in ("blocks", "view"):
+                if isinstance(params.get(key), str):
+                    params[key] = json.loads(params[key])
+        params = {**dict(request.query), **params}  # some methods send their arguments in the URL
+        if self.rate_limited.get(method):
+            self.rate_limited[method] -= 1
+            self.calls.append((f"{method}:429", params))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
+        self.calls.append((method, params))
+        return web.json_response(self._answer(method, params))
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "debrief"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{params.get('users', 'X')}"}}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
+        if method == "users.info":
+            user = self.users.get(params.get("user"), {})
+            return {"ok": True, "user": {"id": params.get("user"), "tz": user.get("tz"),
+                                         "profile": {"real_name": user.get("real_name")}}}  # fmt: skip
+        return {"ok": True}
+
+
+def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+class SlackClient:
+    """Sends what Slack would send to the bot's HTTP endpoint, correctly signed unless told not to."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.events = 0
+
+    async def post(self, body: bytes, content_type: str, **headers: str) -> int:
+        signed = {**sign(body), **headers}
+        async with ClientSession() as session:
+            async with session.post(
+                self.url, data=body, headers={"Content-Type": content_type, **signed}
+            ) as resp:
+                return resp.status
+
+    async def event(self, event: dict[str, Any], *, event_id: str | None = None, **headers: str) -> int:
+        self.events += 1
+        envelope = {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{self.events:06d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+        return await self.post(json.dumps(envelope).encode(), "application/json", **headers)
+
+    async def dm(self, text: str, *, user: str = "U1", **kwargs: Any) -> int:
+        self.events += 1
+        ts = f"{time.time():.6f}"
+        event = {"type": "message", "channel": f"D{user}", "user": user, "text": text, "ts": ts,
+                 "event_ts": ts, "channel_type": "im"}  # fmt: skip
+        return await self.event(event, **kwargs)
+
+    async def click(self, value: str, *, user: str = "U1", action_ts: str | None = None) -> int:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "maya", "name": "maya", "team_id": TEAM},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}", "is_ephemeral": False},
+            "trigger_id": "t",
+            "team": {"id": TEAM, "domain": "acme"},
+            "channel": {"id": f"D{user}", "name": "directmessage"},
+            "actions": [{"action_id": "debrief_0", "block_id": "b", "type": "button", "value": value,
+                         "text": {"type": "plain_text", "text": "x"}, "action_ts": action_ts or f"{time.time():.6f}"}],
+        }  # fmt: skip
+        return await self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+        )
+
+    async def command(self, text: str, *, user: str = "U1", channel: str = "C0001") -> int:
+        form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
+                "channel_name": "general", "user_id": user, "user_name": "maya", "command": "/debrief",
+                "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/none", "trigger_id": "t"}  # fmt: skip
+        return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+
+async def wait_for(condition, *, timeout: float = 10.0) -> None:
+    """Bolt answers Slack before the listener has finished: wait for the effect."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the bot")
+        await asyncio.sleep(0.02)

@@ -1,0 +1,247 @@
+"""The Slack adapter: the real slack-bolt app over signed HTTP, against a loopback fake of Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from contextlib import asynccontextmanager
+
+from aiohttp import ClientSession
+from sqlalchemy import select
+
+from adapters.slack_blocks import escape, message, unescape
+from adapters.slack_bot import SlackAdapter
+from bot.messages import Attachment, Button, Reply, UserKey
+from storage.models import Interview, ProcessedEvent
+from tests.slack_fake import SIGNING_SECRET, TEAM, FakeSlack, SlackClient, wait_for
+
+
+@asynccontextmanager
+async def slack_bot(service):
+    fake = FakeSlack()
+    await fake.start()
+    adapter = SlackAdapter(
+        service=service,
+        bot_token="xoxb-test-token",
+        signing_secret=SIGNING_SECRET,
+        api_url=fake.url,
+        host="127.0.0.1",
+        port=0,
+    )
+    await adapter.start()
+    try:
+        yield fake, adapter, SlackClient(f"http://127.0.0.1:{adapter.port}/slack/events")
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def settled(fake: FakeSlack, before: int) -> list[dict]:
+    """Wait for the bot's answer to one event: new posts, then a short quiet."""
+    await wait_for(lambda: len(fake.of("chat.postMessage")) > before)
+    count = -1
+    while count != len(fake.of("chat.postMessage")):
+        count = len(fake.of("chat.postMessage"))
+        await asyncio.sleep(0.15)
+    return fake.of("chat.postMessage")[before:]
+
+
+def texts(posts: list[dict]) -> str:
+    return "\n".join(json.dumps(p.get("blocks"), ensure_ascii=False) + p.get("text", "") for p in posts)
+
+
+class Posts(list):
+    """The bot's messages for one event; `str(posts)` is their blocks and fallback text."""
+
+    def __str__(self) -> str:
+        return texts(self)
+
+    def __contains__(self, text: object) -> bool:
+        return str(text) in str(self)
+
+    def button(self, label: str) -> str:
+        """The value Slack would send back when the button called `label` is clicked."""
+        for post in reversed(self):
+            for block in post.get("blocks") or []:
+                for element in block.get("elements", []):
+                    if element.get("text", {}).get("text") == label and "value" in element:
+                        return element["value"]
+        raise AssertionError(f"no button {label!r} in {self}")
+
+
+async def say(fake: FakeSlack, client: SlackClient, text: str) -> Posts:
+    before = len(fake.of("chat.postMessage"))
+    assert await client.dm(text) == 200
+    return Posts(await settled(fake, before))
+
+
+def test_a_whole_debrief_in_a_slack_dm(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            assert "Which company" in await say(fake, client, "hi")
+            assert "which role was it for at ACME?" in await say(fake, client, "ACME")
+            for line in ["Product Designer", "Dana Lee dana@acme.com", "done", "just now", "skip"]:
+                reply = await say(fake, client, line)
+            assert "by email or by post?" in reply
+            before = len(fake.of("chat.postMessage"))
+            await client.click(reply.button("Email"))
+            assert "Step 1 of 6" in texts(await settled(fake, before))
+            for line in ["Tell me about yourself", "My path", "Smiled", "done", "Good", "skip", "4", "yes", "2",
+                         "done", "yes", "Rapport", "Pace", "skip", "skip"]:  # fmt: skip
+                reply = await say(fake, client, line)
+            assert "How should I sign your letters?" in reply and "Maya Rivera" in reply  # from users.info
+            reply = await say(fake, client, "Maya Rivera")
+            reply = await say(fake, client, "the onboarding plan")
+            assert "```Dear Dana Lee," in reply  # copy-ready
+            assert "mailto:dana@acme.com?subject=Thank%20you" in reply
+            before = len(fake.of("chat.postMessage"))
+            await client.click(reply.button("Mark as sent"))
+            assert "well-earned break" in texts(await settled(fake, before))
+        with service.db.transaction() as session:
+            interview = session.scalars(select(Interview)).one()
+            assert interview.status == "done" and interview.answers["letter_review"] == "sent"
+
+    asyncio.run(scenario())
+
+
+def test_forged_or_stale_requests_get_401_and_touch_nothing(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            body = json.dumps({"type": "event_callback", "team_id": TEAM, "event_id": "EvX",
+                               "event": {"type": "message", "channel_type": "im", "user": "U1", "text": "hi",
+                                         "channel": "DU1"}}).encode()  # fmt: skip
+            forged = {"X-Slack-Signature": "v0=" + "0" * 64}
+            assert await client.post(body, "application/json", **forged) == 401
+            stale = str(int(time.time()) - 600)
+            from tests.slack_fake import sign
+
+            assert await client.post(body, "application/json", **sign(body, timestamp=int(stale))) == 401
+            await asyncio.sleep(0.3)
+            assert fake.of("chat.postMessage") == []
+        with service.db.transaction() as session:
+            assert session.scalars(select(ProcessedEvent)).all() == []
+
+    asyncio.run(scenario())
+
+
+def test_a_retried_event_is_handled_once(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            await say(fake, client, "hi")
+            before = len(fake.of("chat.postMessage"))
+            assert await client.dm("ACME", event_id="EvRetry") == 200
+            await settled(fake, before)
+            after_first = len(fake.of("chat.postMessage"))
+            assert await client.dm("ACME", event_id="EvRetry", **{"X-Slack-Retry-Num": "1",
+                                                                   "X-Slack-Retry-Reason": "http_timeout"}) == 200  # fmt: skip
+            await asyncio.sleep(0.5)
+            assert len(fake.of("chat.postMessage")) == after_first
+            assert "Who interviewed you?" in await say(fake, client, "Designer")
+
+    asyncio.run(scenario())
+
+
+def test_a_mention_in_a_channel_stores_no_notes_and_opens_a_dm(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            event = {"type": "app_mention", "user": "U1", "text": "<@UBOT> my salary at ACME is 95k",
+                     "ts": "1700000000.000100", "channel": "C0001", "event_ts": "1700000000.000100"}  # fmt: skip
+            assert await client.event(event) == 200
+            await wait_for(lambda: len(fake.of("chat.postMessage")) >= 2)
+            in_channel = [p for p in fake.of("chat.postMessage") if p["channel"] == "C0001"]
+            assert len(in_channel) == 1 and in_channel[0]["thread_ts"] == "1700000000.000100"
+            assert "95k" not in json.dumps(fake.calls)  # never echoed anywhere
+            assert fake.of("conversations.open")[0]["users"] == "U1"
+            assert any(p["channel"] == "DU1" for p in fake.of("chat.postMessage"))
+        with service.db.transaction() as session:
+            assert session.scalars(select(Interview)).all() == []
+
+    asyncio.run(scenario())
+
+
+def test_own_and_other_bots_messages_and_edits_are_ignored(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            base = {"type": "message", "channel": "DU1", "channel_type": "im", "ts": "1.1"}
+            await client.event({**base, "user": "U2", "bot_id": "B2", "text": "I am a bot"})
+            await client.event({**base, "subtype": "message_changed", "message": {"text": "edited"}})
+            await client.event({**base, "user": "UBOT", "text": "my own words"})
+            await asyncio.sleep(0.5)
+            assert fake.of("chat.postMessage") == []
+
+    asyncio.run(scenario())
+
+
+def test_a_nudge_is_posted_to_the_persons_dm_and_a_429_is_waited_out(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, adapter, _):
+            fake.rate_limited["chat.postMessage"] = 1
+            started = time.monotonic()
+            await adapter.send(UserKey("slack", TEAM, "U1"), [Reply("Any news from **ACME**?")])
+            assert time.monotonic() - started >= 1.0  # Retry-After: 1
+            assert [name for name, _ in fake.calls if name.startswith("chat")] == [
+                "chat.postMessage:429",
+                "chat.postMessage",
+            ]
+            [post] = fake.of("chat.postMessage")
+            assert post["channel"] == "DU1" and "*ACME*" in json.dumps(post["blocks"])
+
+    asyncio.run(scenario())
+
+
+def test_the_slash_command_answers_in_the_dm_not_the_channel(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            assert await client.command("status", channel="C0001") == 200
+            await wait_for(lambda: fake.of("chat.postMessage"))
+            await asyncio.sleep(0.2)
+            assert all(p["channel"] == "DU1" for p in fake.of("chat.postMessage"))
+            assert "no debrief in progress" in texts(fake.of("chat.postMessage"))
+
+    asyncio.run(scenario())
+
+
+def test_app_home_shows_interviews_and_reminders(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            await say(fake, client, "hi")
+            await say(fake, client, "ACME")
+            await client.event({"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home",
+                                "event_ts": "1.2"})  # fmt: skip
+            await wait_for(lambda: fake.of("views.publish"))
+            [publish] = fake.of("views.publish")
+            assert publish["user_id"] == "U1"
+            shown = json.dumps(publish["view"])
+            assert "ACME" in shown and "Coming up" in shown
+
+    asyncio.run(scenario())
+
+
+def test_health_route(service):
+    async def scenario():
+        async with slack_bot(service) as (_, adapter, _client):
+            async with ClientSession() as session:
+                async with session.get(f"http://127.0.0.1:{adapter.port}/health") as response:
+                    assert response.status == 200
+
+    asyncio.run(scenario())
+
+
+def test_echoed_text_never_pings_anyone():
+    reply = Reply("Company: **<!channel> <@U999> & co**", (Button("<!here>", "x"),),
+                  Attachment("Letter", "Dear <!everyone>,", "a@b.example", "Hi"))  # fmt: skip
+    posted = json.dumps(message(reply))
+    assert "<!channel>" not in posted and "<@U999>" not in posted and "<!everyone>" not in posted
+    assert "&lt;!channel&gt;" in posted
+    assert unescape(escape("a < b & c > d")) == "a < b & c > d"
+
+
+def test_long_replies_and_many_buttons_stay_within_slack_limits():
+    reply = Reply("x" * 7000, tuple(Button(f"Option {n} " + "y" * 100, f"v{n}") for n in range(30)))
+    rendered = message(reply)
+    sections = [b for b in rendered["blocks"] if b["type"] == "section"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in sections) and len(sections) == 3
+    actions = [b for b in rendered["blocks"] if b["type"] == "actions"]
+    assert [len(b["elements"]) for b in actions] == [25, 5]
+    assert all(len(e["text"]["text"]) <= 75 for b in actions for e in b["elements"])
