@@ -43,7 +43,7 @@ class SlackAdapter:
         signing_secret: str | None = None,
         app_token: str | None = None,
         api_url: str | None = None,
-        host: str = "0.0.0.0",  # noqa: S104 - HTTP mode must be reachable from Slack
+        host: str = "0.0.0.0",
         port: int = 3000,
     ) -> None:
         if app_token is None and not signing_secret:

@@ -97,11 +97,11 @@ class SlackClient:
 
     async def post(self, body: bytes, content_type: str, **headers: str) -> int:
         signed = {**sign(body), **headers}
-        async with ClientSession() as session:
-            async with session.post(
-                self.url, data=body, headers={"Content-Type": content_type, **signed}
-            ) as resp:
-                return resp.status
+        async with (
+            ClientSession() as session,
+            session.post(self.url, data=body, headers={"Content-Type": content_type, **signed}) as resp,
+        ):
+            return resp.status
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, **headers: str) -> int:
         self.events += 1
@@ -130,12 +130,14 @@ class SlackClient:
             "user": {"id": user, "username": "maya", "name": "maya", "team_id": TEAM},
             "api_app_id": "A0001",
             "token": "legacy",
-            "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}", "is_ephemeral": False},
+            "container": {"type": "message", "message_ts": "1.1", "channel_id": f"D{user}",
+                          "is_ephemeral": False},
             "trigger_id": "t",
             "team": {"id": TEAM, "domain": "acme"},
             "channel": {"id": f"D{user}", "name": "directmessage"},
             "actions": [{"action_id": "debrief_0", "block_id": "b", "type": "button", "value": value,
-                         "text": {"type": "plain_text", "text": "x"}, "action_ts": action_ts or f"{time.time():.6f}"}],
+                         "text": {"type": "plain_text", "text": "x"},
+                         "action_ts": action_ts or f"{time.time():.6f}"}],
         }  # fmt: skip
         return await self.post(
             urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
@@ -144,7 +146,8 @@ class SlackClient:
     async def command(self, text: str, *, user: str = "U1", channel: str = "C0001") -> int:
         form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
                 "channel_name": "general", "user_id": user, "user_name": "maya", "command": "/debrief",
-                "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/none", "trigger_id": "t"}  # fmt: skip
+                "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/none",
+                "trigger_id": "t"}  # fmt: skip
         return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
 

@@ -220,10 +220,9 @@ def test_app_home_shows_interviews_and_reminders(service):
 
 def test_health_route(service):
     async def scenario():
-        async with slack_bot(service) as (_, adapter, _client):
-            async with ClientSession() as session:
-                async with session.get(f"http://127.0.0.1:{adapter.port}/health") as response:
-                    assert response.status == 200
+        async with slack_bot(service) as (_, adapter, _client), ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{adapter.port}/health") as response:
+                assert response.status == 200
 
     asyncio.run(scenario())
 
