@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
@@ -62,21 +63,61 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
 
 
 def _run(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> int:
-    configured = [
-        name
-        for name, token in (("Slack", settings.slack_bot_token), ("Discord", settings.discord_token))
-        if token is not None
-    ]
-    if configured:
-        names = " and ".join(configured)
+    if settings.discord_token is not None and settings.slack_bot_token is None:
         print(
-            f"{names} is configured, but this version of Debrief has no adapter for it yet. "
-            "Unset the token to use the console chat.",
+            "DISCORD_TOKEN is set, but this version of Debrief has no Discord adapter yet. "
+            "Unset it to use the console chat, or set up Slack.",
             file=sys.stderr,
         )
         return 2
-    print(CONNECT_HINT, file=sys.stderr)
-    return _chat(settings, user_name, time_scale)
+    if settings.slack_bot_token is None:
+        print(CONNECT_HINT, file=sys.stderr)
+        return _chat(settings, user_name, time_scale)
+    return _serve(settings)
+
+
+def _serve(settings: Settings) -> int:
+    """Run the bot for the configured platforms, with the reminder scheduler, until stopped."""
+    from adapters.slack_bot import SlackAdapter
+    from bot.scheduler import NudgeScheduler
+    from bot.service import ConversationService
+
+    database = _open_database(settings)
+    service = ConversationService(
+        database=database, default_timezone=settings.timezone, quiet_hours=settings.quiet()
+    )
+    slack = SlackAdapter(
+        service=service,
+        bot_token=settings.slack_bot_token.get_secret_value(),
+        app_token=settings.slack_app_token.get_secret_value() if settings.slack_app_token else None,
+        signing_secret=settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else None,
+        api_url=settings.slack_api_url,
+        port=settings.port,
+    )
+    scheduler = NudgeScheduler(
+        service=service, senders={"slack": slack.send}, interval_s=settings.sweep_seconds
+    )
+
+    async def serve() -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stopping.set)
+        await slack.start()
+        await scheduler.start()
+        mode = "Socket Mode" if settings.slack_app_token else f"HTTP mode on port {slack.port}"
+        print(f"Debrief is running on Slack ({mode}). Press Ctrl-C to stop.", file=sys.stderr)
+        await stopping.wait()
+        await scheduler.stop()
+        await slack.stop()
+
+    try:
+        asyncio.run(serve())
+    finally:
+        database.dispose()
+    return 0
 
 
 def _positive(text: str) -> float:
@@ -109,11 +150,24 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help="run the clock N times faster to watch reminders arrive (3600: an hour a second)",
         )
+    manifest = sub.add_parser(
+        "slack-manifest", help="print the Slack app manifest to paste into api.slack.com"
+    )
+    manifest.add_argument(
+        "--url",
+        default=None,
+        help="your public https URL ending in /slack/events (HTTP mode); omit for Socket Mode",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "slack-manifest":  # needs no settings and no database
+        from adapters.slack_manifest import manifest_json
+
+        print(manifest_json(request_url=args.url))
+        return 0
     try:
         settings = load_settings()
     except ConfigError as exc:

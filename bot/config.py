@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_data_dir
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dates import local_zone_name
@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "DEBRIEF_PORT"))
 
@@ -62,6 +63,16 @@ class Settings(BaseSettings):
 
     def quiet(self) -> QuietHours:
         return QuietHours.parse(self.quiet_hours)
+
+    @model_validator(mode="after")
+    def _slack_complete(self) -> Settings:
+        if self.slack_bot_token is not None and not (self.slack_app_token or self.slack_signing_secret):
+            raise ValueError(
+                "SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)"
+            )
+        if self.slack_api_url is not None and not self.slack_api_url.startswith(("http://", "https://")):
+            raise ValueError("SLACK_API_URL must start with https:// (e.g. https://slack.com/api/)")
+        return self
 
     @field_validator("log_level")
     @classmethod
@@ -96,7 +107,10 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors(include_input=False, include_url=False):
-            field = str(error["loc"][0]) if error["loc"] else "?"
             reason = error["msg"].removeprefix("Value error, ")
+            if not error["loc"]:  # a rule across settings names them in its own words
+                problems.append(reason)
+                continue
+            field = str(error["loc"][0])
             problems.append(f"{_ALIASES.get(field, field.upper())}: {reason}")
         raise ConfigError("invalid setting: " + "; ".join(problems)) from None

@@ -28,11 +28,14 @@ class FakeSlack:
         self.users = {"U1": {"real_name": "Maya Rivera", "tz": "Europe/Berlin"}}
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self.sockets: list[web.WebSocketResponse] = []
+        self.acks: list[str] = []
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)  # users.info is a GET
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -69,6 +72,8 @@ class FakeSlack:
         return web.json_response(self._answer(method, params))
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/socket")}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM, "user": "debrief"}
         if method == "conversations.open":
@@ -80,6 +85,56 @@ class FakeSlack:
             return {"ok": True, "user": {"id": params.get("user"), "tz": user.get("tz"),
                                          "profile": {"real_name": user.get("real_name")}}}  # fmt: skip
         return {"ok": True}
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: hello, then envelopes pushed by `push`; the client acks each envelope id."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        async for frame in ws:
+            if frame.type.name == "TEXT":
+                self.acks.append(json.loads(frame.data).get("envelope_id"))
+        return ws
+
+    async def push(self, payload: dict[str, Any], *, kind: str = "events_api", retry_attempt: int = 0) -> str:
+        envelope_id = f"env-{len(self.acks)}-{time.monotonic_ns()}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": False,
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
+        }
+        await self.sockets[-1].send_str(json.dumps(envelope))
+        return envelope_id
+
+
+def event_envelope(event: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A0001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+
+
+def dm_event(text: str, user: str = "U1") -> dict[str, Any]:
+    ts = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "channel": f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": "im",
+    }
 
 
 def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -105,24 +160,11 @@ class SlackClient:
 
     async def event(self, event: dict[str, Any], *, event_id: str | None = None, **headers: str) -> int:
         self.events += 1
-        envelope = {
-            "token": "legacy",
-            "team_id": TEAM,
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or f"Ev{self.events:06d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"enterprise_id": None, "team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
-        }
+        envelope = event_envelope(event, event_id or f"Ev{self.events:06d}")
         return await self.post(json.dumps(envelope).encode(), "application/json", **headers)
 
     async def dm(self, text: str, *, user: str = "U1", **kwargs: Any) -> int:
-        self.events += 1
-        ts = f"{time.time():.6f}"
-        event = {"type": "message", "channel": f"D{user}", "user": user, "text": text, "ts": ts,
-                 "event_ts": ts, "channel_type": "im"}  # fmt: skip
-        return await self.event(event, **kwargs)
+        return await self.event(dm_event(text, user), **kwargs)
 
     async def click(self, value: str, *, user: str = "U1", action_ts: str | None = None) -> int:
         payload = {

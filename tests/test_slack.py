@@ -244,3 +244,70 @@ def test_long_replies_and_many_buttons_stay_within_slack_limits():
     actions = [b for b in rendered["blocks"] if b["type"] == "actions"]
     assert [len(b["elements"]) for b in actions] == [25, 5]
     assert all(len(e["text"]["text"]) <= 75 for b in actions for e in b["elements"])
+
+
+def test_socket_mode_receives_over_the_websocket_acks_and_dedupes_a_redelivery(service):
+    from tests.slack_fake import dm_event, event_envelope
+
+    async def scenario():
+        fake = FakeSlack()
+        await fake.start()
+        adapter = SlackAdapter(
+            service=service, bot_token="xoxb-test", app_token="xapp-test", api_url=fake.url
+        )
+        await adapter.start()
+        try:
+            await wait_for(lambda: fake.sockets)
+            first = await fake.push(event_envelope(dm_event("hi"), "EvS1"))
+            await wait_for(lambda: fake.of("chat.postMessage"))
+            assert first in fake.acks
+            assert "Which company" in texts(await settled(fake, 0))
+            count = len(fake.of("chat.postMessage"))
+            await fake.push(event_envelope(dm_event("hi"), "EvS1"), retry_attempt=1)  # Slack redelivers
+            await asyncio.sleep(0.5)
+            assert len(fake.of("chat.postMessage")) == count
+        finally:
+            await adapter.stop()
+            await fake.stop()
+
+    asyncio.run(scenario())
+
+
+def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_the_token(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    async def scenario():
+        fake = FakeSlack()
+        await fake.start()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
+        env.update(DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="INFO",
+                   SLACK_BOT_TOKEN="xoxb-very-secret-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                   SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        try:
+            client = SlackClient(f"http://127.0.0.1:{port}/slack/events")
+            for _ in range(100):
+                try:
+                    if await client.dm("hi") == 200:
+                        break
+                except OSError:
+                    await asyncio.sleep(0.1)
+            await wait_for(lambda: fake.of("chat.postMessage"))
+            assert "Which company" in texts(fake.of("chat.postMessage"))
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, errors = await asyncio.wait_for(process.communicate(), 30)
+            await fake.stop()
+        assert process.returncode == 0, errors.decode()
+        assert b"very-secret" not in errors and b"Debrief is running on Slack (HTTP mode" in errors
+
+    asyncio.run(scenario())
