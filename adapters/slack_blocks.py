@@ -36,9 +36,9 @@ def unescape(text: str) -> str:
 
 def mrkdwn(text: str) -> str:
     """The engine's light markdown (**bold**, *italic*) in Slack's mrkdwn (*bold*, _italic_), escaped."""
-    text = escape(text)
+    text = _BOLD.sub("\x01\\1\x01", escape(text))  # bold first, out of the italic rule's way
     text = _ITALIC.sub(r"_\1_", text)
-    return _BOLD.sub(r"*\1*", text)
+    return text.replace("\x01", "*")
 
 
 def plain(text: str) -> str:

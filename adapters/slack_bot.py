@@ -107,6 +107,16 @@ class SlackAdapter:
 
     async def _post(self, channel: str, replies: list[Reply], *, thread_ts: str | None = None) -> None:
         for reply in replies:
+            attachment = reply.attachment
+            if attachment is not None and attachment.filename:  # an export: a file in the DM, not blocks
+                await self.client.files_upload_v2(
+                    channel=channel,
+                    content=attachment.body,
+                    filename=attachment.filename,
+                    title=attachment.title,
+                    initial_comment=slack_blocks.plain(reply.text),
+                )
+                continue
             extra = {"thread_ts": thread_ts} if thread_ts else {}
             await self.client.chat_postMessage(channel=channel, **slack_blocks.message(reply), **extra)
 

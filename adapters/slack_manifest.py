@@ -9,6 +9,7 @@ BOT_SCOPES = [
     "app_mentions:read",  # a mention in a channel, answered with a pointer to the DM
     "chat:write",  # replies and reminders
     "commands",  # /debrief
+    "files:write",  # `export` hands over a Markdown file in the DM
     "im:history",  # direct messages: the debrief itself
     "im:read",
     "im:write",  # opening the DM for reminders

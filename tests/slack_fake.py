@@ -29,6 +29,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.sockets: list[web.WebSocketResponse] = []
+        self.uploads: dict[str, bytes] = {}
         self.acks: list[str] = []
 
     async def start(self) -> None:
@@ -36,6 +37,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._handle)
         app.router.add_get("/api/{method}", self._handle)  # users.info is a GET
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -72,6 +74,18 @@ class FakeSlack:
         return web.json_response(self._answer(method, params))
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.uploads) + 1}"
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": self.url.replace("/api/", f"/upload/{file_id}"),
+            }
+        if method == "files.completeUploadExternal":
+            return {
+                "ok": True,
+                "files": [{"id": f["id"], "title": f.get("title")} for f in json.loads(params["files"])],
+            }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/socket")}
         if method == "auth.test":
@@ -85,6 +99,10 @@ class FakeSlack:
             return {"ok": True, "user": {"id": params.get("user"), "tz": user.get("tz"),
                                          "profile": {"real_name": user.get("real_name")}}}  # fmt: skip
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - 1")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: hello, then envelopes pushed by `push`; the client acks each envelope id."""

@@ -301,8 +301,7 @@ def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_th
                         break
                 except OSError:
                     await asyncio.sleep(0.1)
-            await wait_for(lambda: fake.of("chat.postMessage"))
-            assert "Which company" in texts(fake.of("chat.postMessage"))
+            await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
         finally:
             process.send_signal(signal.SIGTERM)
             _, errors = await asyncio.wait_for(process.communicate(), 30)
@@ -311,3 +310,25 @@ def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_th
         assert b"very-secret" not in errors and b"Debrief is running on Slack (HTTP mode" in errors
 
     asyncio.run(scenario())
+
+
+def test_export_arrives_as_a_file_in_the_dm(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            await say(fake, client, "hi")
+            await say(fake, client, "ACME")
+            before = len(fake.of("files.completeUploadExternal"))
+            assert await client.dm("export") == 200
+            await wait_for(lambda: len(fake.of("files.completeUploadExternal")) > before)
+            [complete] = fake.of("files.completeUploadExternal")
+            assert complete["channel_id"] == "DU1"
+            [content] = fake.uploads.values()
+            assert content.decode().startswith("# Your Debrief data") and b"## 1. ACME" in content
+
+    asyncio.run(scenario())
+
+
+def test_bold_and_italic_become_slack_mrkdwn():
+    from adapters.slack_blocks import mrkdwn
+
+    assert mrkdwn("I'm **Debrief**, say *today 2pm*.") == "I'm *Debrief*, say _today 2pm_."
