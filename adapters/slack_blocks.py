@@ -29,8 +29,27 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def _readable(match: re.Match[str]) -> str:
+    target, label = match.group(1), match.group(2)
+    if target.startswith(("@", "#")):  # <@U123|maya>, <#C123|general>
+        return target[0] + label if label else target
+    if target.startswith("!"):  # <!here>, <!subteam^S1|@designers>
+        return label or "@" + target[1:].split("^")[0]
+    if target.startswith("mailto:"):
+        return label or target.removeprefix("mailto:")
+    return label or target
+
+
 def unescape(text: str) -> str:
-    """What a person typed, from Slack's escaped message text."""
+    """What a person typed, from Slack's message text: links, addresses and mentions as plain words.
+
+    Slack turns "acme.io" into "<http://acme.io|acme.io>" and "dana@acme.com" into
+    "<mailto:dana@acme.com|dana@acme.com>"; notes and letters want what the person wrote.
+    """
+    text = _LINK.sub(_readable, text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -68,7 +87,8 @@ def _chunks(text: str, size: int) -> list[str]:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " "}}
+    # verbatim: Slack must not turn anything in the text into a mention or a link of its own.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text or " ", "verbatim": True}}
 
 
 def _mail_link(attachment: Attachment) -> str | None:

@@ -12,6 +12,7 @@ import re
 from collections import OrderedDict
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -29,7 +30,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/health"
 PROFILE_CACHE = 1000  # people whose name and zone are remembered between messages
 RATE_LIMIT_RETRIES = 3  # 429 answers waited out (Retry-After) before a send counts as failed
-IGNORED_SUBTYPES = {"message_changed", "message_deleted", "bot_message", "channel_join", "thread_broadcast"}
+# Messages a person typed. Edits, deletions, joins and bots' posts are not answers.
+ANSWER_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 
 
 class SlackAdapter:
@@ -114,7 +116,7 @@ class SlackAdapter:
                     content=attachment.body,
                     filename=attachment.filename,
                     title=attachment.title,
-                    initial_comment=slack_blocks.plain(reply.text),
+                    initial_comment=slack_blocks.escape(slack_blocks.plain(reply.text)),
                 )
                 continue
             extra = {"thread_ts": thread_ts} if thread_ts else {}
@@ -141,11 +143,11 @@ class SlackAdapter:
             return self._profiles[user_id]
         try:
             info = (await self.client.users_info(user=user_id))["user"]
-            profile = info.get("profile", {})
-            found = (profile.get("real_name") or info.get("real_name") or None, info.get("tz"))
-        except SlackApiError as exc:
-            log.warning("Slack: users.info failed (HTTP %s)", exc.response.status_code)
-            found = (None, None)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Slack: users.info failed (%s); going on without name and zone", type(exc).__name__)
+            return None, None  # not remembered: the next message tries again
+        profile = info.get("profile", {})
+        found = (profile.get("real_name") or info.get("real_name") or None, info.get("tz"))
         self._profiles[user_id] = found
         if len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
@@ -155,7 +157,7 @@ class SlackAdapter:
         # Only direct messages carry notes; edits, deletions and other bots' posts are not answers.
         if (
             event.get("channel_type") != "im"
-            or event.get("subtype") in IGNORED_SUBTYPES
+            or event.get("subtype") not in ANSWER_SUBTYPES
             or event.get("bot_id")
         ):
             return
@@ -175,26 +177,30 @@ class SlackAdapter:
         """In a channel: a short threaded pointer, then the conversation moves to a DM."""
         if event.get("bot_id"):
             return
-        thread = event.get("thread_ts") or event.get("ts")
-        await self.client.chat_postMessage(
-            channel=event["channel"],
-            thread_ts=thread,
-            text="I've sent you a direct message. Let's talk there. 🙂",
-        )
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         name, tz = await self._profile(event["user"])
         greeting = Incoming(
             user=key, kind="open", event_id=body.get("event_id"), display_name=name, timezone=tz
         )
-        await self.send(key, await self._turn(greeting))
+        replies = await self._turn(greeting)  # claims the event id: a redelivery stops here
+        if not replies:
+            return
+        await self.client.chat_postMessage(
+            channel=event["channel"],
+            thread_ts=event.get("thread_ts") or event.get("ts"),
+            text="I've sent you a direct message. Let's talk there. 🙂",
+        )
+        await self.send(key, replies)
 
     async def _on_home(self, event: dict, body: dict) -> None:
         if event.get("tab") not in (None, "home"):
             return
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
+        _, tz = await self._profile(event["user"])
         replies = []
-        for action in ("cmd:list", "cmd:reminders"):
-            replies += await self._turn(Incoming(user=key, kind="action", action=action))
+        for action in ("cmd:list", "cmd:reminders"):  # a look, not a turn: nothing is saved
+            look = Incoming(user=key, kind="action", action=action, timezone=tz)
+            replies += await asyncio.to_thread(self.service.look, look)
         await self.client.views_publish(user_id=event["user"], view=slack_blocks.home_view(replies))
 
     async def _ack_only(self, ack: Any) -> None:
@@ -219,16 +225,13 @@ class SlackAdapter:
             await self.send(incoming.user, replies)
 
     async def _on_command(self, ack: Any, command: dict) -> None:
-        """/debrief [help|new|status|…]: answered privately where it was typed, or in the DM."""
+        """/debrief [help|new|status|…], answered in the person's own DM with the bot: never in a
+        shared channel, and the bot is no member of a DM between two people where it may be typed."""
         await ack()
         key = UserKey(PLATFORM, command.get("team_id") or "-", command["user_id"])
         name, tz = await self._profile(command["user_id"])
-        text = (command.get("text") or "").strip() or "help"
-        replies = await self._turn(Incoming(user=key, text=text, display_name=name, timezone=tz))
-        if command.get("channel_name") == "directmessage" or command.get("channel_id", "").startswith("D"):
-            await self._post(command["channel_id"], replies)
-        else:
-            await self.send(key, replies)  # never into a shared channel
+        text = slack_blocks.unescape(command.get("text") or "").strip() or "help"
+        await self.send(key, await self._turn(Incoming(user=key, text=text, display_name=name, timezone=tz)))
 
 
 async def _health(_: web.Request) -> web.Response:

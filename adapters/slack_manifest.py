@@ -11,7 +11,6 @@ BOT_SCOPES = [
     "commands",  # /debrief
     "files:write",  # `export` hands over a Markdown file in the DM
     "im:history",  # direct messages: the debrief itself
-    "im:read",
     "im:write",  # opening the DM for reminders
     "users:read",  # a person's name (to sign letters) and time zone (for reminders)
 ]

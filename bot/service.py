@@ -90,6 +90,19 @@ class ConversationService:
             _log_failure("turn", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
+    def look(self, incoming: Incoming) -> list[Reply]:
+        """A turn whose effects are thrown away: what `list` or `reminders` would say, saving nothing
+        (the Slack App Home shows it every time it is opened)."""
+        try:
+            with self._lock(incoming.user), self.db.sessions() as session:
+                try:
+                    return self._turn(session, incoming)
+                finally:
+                    session.rollback()
+        except Exception as exc:
+            _log_failure("look", exc, platform=incoming.user.platform, kind=incoming.kind)
+            return [Reply(self.flow.message("crash"))]
+
     def _turn(self, session: Session, incoming: Incoming) -> list[Reply]:
         now = self.clock()
         key = incoming.user

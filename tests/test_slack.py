@@ -332,3 +332,69 @@ def test_bold_and_italic_become_slack_mrkdwn():
     from adapters.slack_blocks import mrkdwn
 
     assert mrkdwn("I'm **Debrief**, say *today 2pm*.") == "I'm *Debrief*, say _today 2pm_."
+
+
+def test_slack_markup_in_what_people_type_becomes_plain_words():
+    assert unescape("Dana Lee <mailto:dana@acme.com|dana@acme.com>") == "Dana Lee dana@acme.com"
+    assert unescape("see <https://acme.io|acme.io> and <https://x.example/a?b=1&amp;c=2>") == (
+        "see acme.io and https://x.example/a?b=1&c=2"
+    )
+    assert unescape("ask <@U123|dana> in <#C42|design> &lt;3") == "ask @dana in #design <3"
+    assert unescape("<!here> hi") == "@here hi"
+
+
+def test_an_emailed_interviewer_typed_in_slack_is_read_as_in_any_chat(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            for line in ["hi", "ACME", "Designer"]:
+                await say(fake, client, line)
+            assert "Added *Dana Lee*" in await say(
+                fake, client, "Dana Lee <mailto:dana@acme.com|dana@acme.com>"
+            )
+        with service.db.transaction() as session:
+            interview = session.scalars(select(Interview)).one()
+            assert interview.answers["interviewers"] == [{"name": "Dana Lee", "email": "dana@acme.com"}]
+
+    asyncio.run(scenario())
+
+
+def test_the_slash_command_in_a_dm_between_two_people_answers_in_the_bots_own_dm(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            assert await client.command("help", channel="D999") == 200
+            await wait_for(lambda: fake.of("chat.postMessage"))
+            assert {p["channel"] for p in fake.of("chat.postMessage")} == {"DU1"}
+
+    asyncio.run(scenario())
+
+
+def test_opening_app_home_saves_nothing(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            await client.event(
+                {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home", "event_ts": "1.2"}
+            )
+            await wait_for(lambda: fake.of("views.publish"))
+            assert "I'm *Debrief*" in await say(fake, client, "hi")  # the first welcome is still to come
+
+    asyncio.run(scenario())
+
+
+def test_a_redelivered_mention_points_to_the_dm_once(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            event = {
+                "type": "app_mention",
+                "user": "U1",
+                "text": "<@UBOT> hello",
+                "ts": "1.5",
+                "channel": "C0001",
+                "event_ts": "1.5",
+            }
+            await client.event(event, event_id="EvM")
+            await wait_for(lambda: fake.of("chat.postMessage"))
+            await client.event(event, event_id="EvM", **{"X-Slack-Retry-Num": "1"})
+            await asyncio.sleep(0.5)
+            assert len([p for p in fake.of("chat.postMessage") if p["channel"] == "C0001"]) == 1
+
+    asyncio.run(scenario())
