@@ -1,0 +1,237 @@
+"""The Discord adapter (discord.py 2.x): DMs in, messages with buttons out, /debrief, nudges in DMs.
+
+It translates only. Notes are taken in DMs alone: a mention in a server channel gets a short reply
+pointing to the DM, and nothing a person wrote is posted there. `allowed_mentions` is "none" for
+every message, so nothing the bot echoes can ping @everyone or anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from bot.messages import Incoming, Reply, UserKey
+from bot.service import ConversationService
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+WORKSPACE = "global"  # a Discord account is the same person in every server
+MESSAGE_MAX = 2000
+BUTTONS_PER_MESSAGE = 25  # five rows of five
+LABEL_MAX = 80
+CUSTOM_ID_MAX = 100
+NO_PINGS = discord.AllowedMentions.none()
+
+
+def split_text(text: str, size: int = MESSAGE_MAX) -> list[str]:
+    """Pieces of at most `size` characters, cut at line ends (or spaces) where possible."""
+    pieces: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, size)
+        if cut <= 0:
+            cut = size
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n ")
+    pieces.append(text)
+    return [p for p in pieces if p] or [" "]
+
+
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?P<action>(?:ans|cmd|iv):.+)"):
+    """A button whose custom id is the engine's action: registered once at start, it keeps working
+    for buttons sent before a restart (discord.py dispatches by the id's pattern, not by memory)."""
+
+    def __init__(self, action: str, label: str = "…") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:LABEL_MAX], custom_id=action[:CUSTOM_ID_MAX], style=discord.ButtonStyle.secondary
+            )
+        )
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> ActionButton:
+        return cls(match["action"], item.label or "…")
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await interaction.client.debrief.on_button(interaction, self.action)  # type: ignore[attr-defined]
+
+
+def messages(reply: Reply) -> list[dict[str, Any]]:
+    """One Reply as discord.py `send` arguments: split to 2,000 characters, buttons on the last part."""
+    text = reply.text
+    if reply.attachment is not None and not reply.attachment.filename:
+        body = reply.attachment.body.replace("```", "'''")
+        text = f"{text}\n**{reply.attachment.title}**\n```\n{body}\n```"
+    parts = [{"content": piece} for piece in split_text(text)]
+    buttons = list(reply.buttons)
+    while buttons:
+        view = discord.ui.View(timeout=None)
+        for button in buttons[:BUTTONS_PER_MESSAGE]:
+            view.add_item(ActionButton(button.action, button.label))
+        view.stop()  # render only: clicks are dispatched by ActionButton's pattern, never by this object
+        buttons = buttons[BUTTONS_PER_MESSAGE:]
+        if "view" in parts[-1]:
+            parts.append({"content": "…"})
+        parts[-1]["view"] = view
+    if reply.attachment is not None and reply.attachment.filename:
+        data = io.BytesIO(reply.attachment.body.encode("utf-8"))
+        parts[-1]["file"] = discord.File(data, filename=reply.attachment.filename)
+    return parts
+
+
+class DebriefClient(discord.Client):
+    """discord.py's client, with the /debrief command and the buttons registered in setup_hook."""
+
+    def __init__(self, adapter: DiscordAdapter) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        intents.dm_messages = True
+        intents.guild_messages = True
+        intents.message_content = True  # DMs are exempt; mentions in servers still need it
+        super().__init__(
+            intents=intents, allowed_mentions=NO_PINGS, guild_ready_timeout=adapter.ready_timeout
+        )
+        self.debrief = adapter
+        self.tree = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        # Persistent buttons: any "ans:…", "cmd:…" or "iv:…" custom id is routed to ActionButton.
+        self.add_dynamic_items(ActionButton)
+        adapter = self.debrief
+
+        @self.tree.command(name="debrief", description="Your after-interview coach")
+        @app_commands.describe(what="help, new, status, list or reminders")
+        async def debrief_command(interaction: discord.Interaction, what: str = "help") -> None:
+            await adapter.on_command(interaction, what)
+
+        if adapter.sync_commands:
+            await self.tree.sync()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.debrief.on_message(message)
+
+
+class DiscordAdapter:
+    """Discord for Debrief. With `gateway=False` it only sends (nudges) through the REST API: DMs
+    arrive on one gateway connection, so exactly one process should hold it."""
+
+    def __init__(
+        self,
+        *,
+        service: ConversationService,
+        token: str,
+        api_url: str | None = None,
+        gateway_url: str | None = None,
+        gateway: bool = True,
+        sync_commands: bool = True,
+        ready_timeout: float = 2.0,
+    ) -> None:
+        if api_url:
+            discord.http.Route.BASE = api_url.rstrip("/")  # read whenever a request is built
+        if gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url.rstrip("/") + "/")
+        self.service = service
+        self.token = token
+        self.gateway = gateway
+        self.sync_commands = sync_commands
+        self.ready_timeout = ready_timeout
+        self.client = DebriefClient(self)
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in (REST), and unless REST-only, connect to the gateway; returns once ready."""
+        await self.client.login(self.token)
+        if not self.gateway:
+            return
+        self._task = asyncio.create_task(self.client.connect(reconnect=True))
+        await self.client.wait_until_ready()
+        log.info("Discord: connected as %s", self.client.user)
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    async def send(self, user: UserKey, replies: list[Reply]) -> None:
+        """A nudge, in the person's DM (one REST call opens it; discord.py waits out rate limits)."""
+        channel = await self.client.create_dm(discord.Object(id=int(user.user_id)))
+        await self._post(channel, replies)
+
+    async def _post(self, channel: discord.abc.Messageable, replies: list[Reply]) -> None:
+        for reply in replies:
+            for part in messages(reply):
+                await channel.send(allowed_mentions=NO_PINGS, **part)
+
+    async def _turn(self, incoming: Incoming) -> list[Reply]:
+        return await asyncio.to_thread(self.service.handle, incoming)
+
+    def key(self, user: discord.abc.User) -> UserKey:
+        return UserKey(PLATFORM, WORKSPACE, str(user.id))
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot:  # the bot itself and every other bot
+            return
+        if isinstance(message.channel, discord.DMChannel):  # strictly a DM: only there are notes taken
+            incoming = Incoming(
+                user=self.key(message.author),
+                text=message.content,
+                event_id=f"message:{message.id}",
+                display_name=message.author.global_name or message.author.name,
+            )
+            await self._post(message.channel, await self._turn(incoming))
+        elif self.client.user is not None and self.client.user in message.mentions:
+            await self.on_mention(message)
+
+    async def on_mention(self, message: discord.Message) -> None:
+        """In a server: point to the DM and open it. The message's words are never stored."""
+        greeting = Incoming(
+            user=self.key(message.author),
+            kind="open",
+            event_id=f"message:{message.id}",
+            display_name=message.author.global_name or message.author.name,
+        )
+        replies = await self._turn(greeting)
+        if not replies:  # a replay
+            return
+        await message.reply(
+            "I've sent you a DM. Let's talk there. 🙂", mention_author=False, allowed_mentions=NO_PINGS
+        )
+        await self.send(self.key(message.author), replies)
+
+    async def on_button(self, interaction: discord.Interaction, action: str) -> None:
+        await interaction.response.defer()  # within 3 seconds; the work follows
+        incoming = Incoming(
+            user=self.key(interaction.user),
+            kind="action",
+            action=action,
+            event_id=f"interaction:{interaction.id}",
+        )
+        replies = await self._turn(incoming)
+        if isinstance(interaction.channel, discord.DMChannel):
+            await self._post(interaction.channel, replies)
+        else:  # a button on a private reply in a server: answer in the DM
+            await self.send(incoming.user, replies)
+
+    async def on_command(self, interaction: discord.Interaction, what: str) -> None:
+        """/debrief: in a DM, answered there; in a server, privately (ephemeral) to the person alone."""
+        private = not isinstance(interaction.channel, discord.DMChannel)
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        incoming = Incoming(
+            user=self.key(interaction.user),
+            text=what.strip() or "help",
+            event_id=f"interaction:{interaction.id}",
+        )
+        for reply in await self._turn(incoming):
+            for part in messages(reply):
+                await interaction.followup.send(ephemeral=private, allowed_mentions=NO_PINGS, **part)

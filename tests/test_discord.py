@@ -1,0 +1,141 @@
+"""The Discord adapter: the real discord.py client against a loopback Discord (REST and gateway)."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+
+from adapters.discord_bot import DiscordAdapter, split_text
+from bot.messages import Reply, UserKey
+from storage.models import Interview
+from tests.discord_fake import BOT, MAYA, FakeDiscord
+from tests.slack_fake import wait_for
+
+
+@asynccontextmanager
+async def discord_bot(service):
+    fake = FakeDiscord()
+    await fake.start()
+    adapter = DiscordAdapter(
+        service=service,
+        token="fake-token",
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+        ready_timeout=0.1,
+    )
+    await asyncio.wait_for(adapter.start(), 20)
+    try:
+        yield fake, adapter
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def settled(fake: FakeDiscord, before: int) -> list[dict]:
+    await wait_for(lambda: len(fake.posts) > before)
+    count = -1
+    while count != len(fake.posts):
+        count = len(fake.posts)
+        await asyncio.sleep(0.15)
+    return fake.posts[before:]
+
+
+def text(posts: list[dict]) -> str:
+    return "\n".join(p["content"] or "" for p in posts)
+
+
+async def say(fake: FakeDiscord, line: str) -> list[dict]:
+    before = len(fake.posts)
+    await fake.dm(line)
+    return await settled(fake, before)
+
+
+def test_a_whole_debrief_in_a_discord_dm(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            assert "Which company" in text(await say(fake, "hi"))
+            for line in ["ACME", "Product Designer", "Dana Lee dana@acme.com", "done", "just now", "skip"]:
+                posts = await say(fake, line)
+            assert "by email or by post?" in text(posts)
+            before = len(fake.posts)
+            await fake.click(posts[-1], "Email")
+            assert "Step 1 of 6" in text(await settled(fake, before))
+            for line in ["Tell me about yourself", "My path", "Smiled", "done", "Good", "skip", "4", "yes", "2",
+                         "done", "yes", "Rapport", "Pace", "skip", "skip", "Maya Rivera"]:  # fmt: skip
+                posts = await say(fake, line)
+            posts = await say(fake, "the onboarding plan")
+            assert "```\nDear Dana Lee," in text(posts)
+            before = len(fake.posts)
+            await fake.click(posts[-1], "Mark as sent")
+            assert "well-earned break" in text(await settled(fake, before))
+            assert all(p["allowed_mentions"] == {"parse": []} for p in fake.posts)
+        with service.db.transaction() as session:
+            assert session.scalars(select(Interview)).one().answers["letter_review"] == "sent"
+
+    asyncio.run(scenario())
+
+
+def test_a_replayed_message_is_handled_once(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            await say(fake, "hi")
+            before = len(fake.posts)
+            await fake.dm("ACME", message_id="4242")
+            await settled(fake, before)
+            after = len(fake.posts)
+            await fake.dm("ACME", message_id="4242")  # replayed after a reconnect
+            await asyncio.sleep(0.5)
+            assert len(fake.posts) == after
+
+    asyncio.run(scenario())
+
+
+def test_a_mention_in_a_server_stores_no_notes_and_opens_a_dm(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            await fake.guild_message("<@1000> my salary at ACME is 95k", mentions=[BOT])
+            await wait_for(lambda: len(fake.posts) >= 2)
+            in_server = [p for p in fake.posts if p["channel_id"] == "777"]
+            assert len(in_server) == 1 and "sent you a DM" in in_server[0]["content"]
+            assert any(p["channel_id"] == "542" for p in fake.posts)
+            assert "95k" not in text(fake.posts)
+        with service.db.transaction() as session:
+            assert session.scalars(select(Interview)).all() == []
+
+    asyncio.run(scenario())
+
+
+def test_bots_messages_are_ignored(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            await fake.dm("hello", author={**MAYA, "id": "43", "bot": True})
+            await fake.dm("my own words", author=BOT)
+            await asyncio.sleep(0.5)
+            assert fake.posts == []
+
+    asyncio.run(scenario())
+
+
+def test_a_nudge_arrives_in_the_dm_long_replies_split_and_nobody_is_pinged(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, adapter):
+            long = "\n".join(f"line {n} " + "x" * 40 for n in range(50))  # about 2,500 characters
+            await adapter.send(
+                UserKey("discord", "global", "42"), [Reply(long), Reply("Hey @everyone <@42>!")]
+            )
+            posts = fake.posts
+            assert [p["channel_id"] for p in posts] == ["542"] * 3
+            assert len(posts[0]["content"]) <= 2000 and len(posts[1]["content"]) <= 2000
+            assert posts[0]["content"] + "\n" + posts[1]["content"] == long
+            assert posts[2]["content"] == "Hey @everyone <@42>!" and posts[2]["allowed_mentions"] == {
+                "parse": []
+            }
+
+    asyncio.run(scenario())
+
+
+def test_split_text_cuts_at_lines():
+    assert split_text("a" * 10 + "\n" + "b" * 10, size=15) == ["a" * 10, "b" * 10]
+    assert all(len(p) <= 2000 for p in split_text("y" * 4500))
