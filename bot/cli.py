@@ -7,6 +7,7 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Any
 
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
@@ -63,22 +64,45 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
 
 
 def _run(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> int:
-    if settings.discord_token is not None and settings.slack_bot_token is None:
-        print(
-            "DISCORD_TOKEN is set, but this version of Debrief has no Discord adapter yet. "
-            "Unset it to use the console chat, or set up Slack.",
-            file=sys.stderr,
-        )
-        return 2
-    if settings.slack_bot_token is None:
+    if settings.slack_bot_token is None and settings.discord_token is None:
         print(CONNECT_HINT, file=sys.stderr)
         return _chat(settings, user_name, time_scale)
     return _serve(settings)
 
 
+def _platforms(settings: Settings, service: Any) -> dict[str, Any]:
+    """An adapter for each platform whose token is set, by platform name."""
+    adapters: dict[str, Any] = {}
+    if settings.slack_bot_token is not None:
+        from adapters.slack_bot import SlackAdapter
+
+        adapters["slack"] = SlackAdapter(
+            service=service,
+            bot_token=settings.slack_bot_token.get_secret_value(),
+            app_token=_secret(settings.slack_app_token),
+            signing_secret=_secret(settings.slack_signing_secret),
+            api_url=settings.slack_api_url,
+            port=settings.port,
+        )
+    if settings.discord_token is not None:
+        from adapters.discord_bot import DiscordAdapter
+
+        adapters["discord"] = DiscordAdapter(
+            service=service,
+            token=settings.discord_token.get_secret_value(),
+            api_url=settings.discord_api_url,
+            gateway_url=settings.discord_gateway_url,
+            gateway=settings.discord_gateway,
+        )
+    return adapters
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
 def _serve(settings: Settings) -> int:
     """Run the bot for the configured platforms, with the reminder scheduler, until stopped."""
-    from adapters.slack_bot import SlackAdapter
     from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
 
@@ -86,32 +110,24 @@ def _serve(settings: Settings) -> int:
     service = ConversationService(
         database=database, default_timezone=settings.timezone, quiet_hours=settings.quiet()
     )
-    slack = SlackAdapter(
-        service=service,
-        bot_token=settings.slack_bot_token.get_secret_value(),
-        app_token=settings.slack_app_token.get_secret_value() if settings.slack_app_token else None,
-        signing_secret=settings.slack_signing_secret.get_secret_value()
-        if settings.slack_signing_secret
-        else None,
-        api_url=settings.slack_api_url,
-        port=settings.port,
-    )
-    scheduler = NudgeScheduler(
-        service=service, senders={"slack": slack.send}, interval_s=settings.sweep_seconds
-    )
+    adapters = _platforms(settings, service)
+    senders = {name: adapter.send for name, adapter in adapters.items()}
+    scheduler = NudgeScheduler(service=service, senders=senders, interval_s=settings.sweep_seconds)
 
     async def serve() -> None:
         stopping = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stopping.set)
-        await slack.start()
+        for adapter in adapters.values():
+            await adapter.start()
         await scheduler.start()
-        mode = "Socket Mode" if settings.slack_app_token else f"HTTP mode on port {slack.port}"
-        print(f"Debrief is running on Slack ({mode}). Press Ctrl-C to stop.", file=sys.stderr)
+        names = " and ".join(name.capitalize() for name in adapters)
+        print(f"Debrief is running on {names}. Press Ctrl-C to stop.", file=sys.stderr)
         await stopping.wait()
         await scheduler.stop()
-        await slack.stop()
+        for adapter in adapters.values():
+            await adapter.stop()
 
     try:
         asyncio.run(serve())

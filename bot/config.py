@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    discord_api_url: str | None = Field(default=None, validation_alias="DISCORD_API_URL")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+    # Only one process may hold the gateway (DMs arrive on shard 0); others send reminders over REST.
+    discord_gateway: bool = Field(default=True, validation_alias="DEBRIEF_DISCORD_GATEWAY")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "DEBRIEF_PORT"))
 
     @field_validator("timezone")

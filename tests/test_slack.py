@@ -307,7 +307,8 @@ def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_th
             _, errors = await asyncio.wait_for(process.communicate(), 30)
             await fake.stop()
         assert process.returncode == 0, errors.decode()
-        assert b"very-secret" not in errors and b"Debrief is running on Slack (HTTP mode" in errors
+        assert b"very-secret" not in errors and b"Debrief is running on Slack." in errors
+        assert b"Slack: listening on" in errors  # HTTP mode
 
     asyncio.run(scenario())
 
