@@ -136,6 +136,27 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
+def _discord_invite(app_id: str | None) -> int:
+    from adapters.discord_invite import application_id, invite_url
+
+    if app_id is None:
+        try:
+            token = load_settings().discord_token
+        except ConfigError as exc:
+            print(f"debrief: {exc}", file=sys.stderr)
+            return 2
+        app_id = application_id(token.get_secret_value()) if token else None
+    if app_id is None:
+        print(
+            "debrief: give the application id (Discord developer portal, General Information): "
+            "debrief discord-invite --application-id 123456789012345678, or set DISCORD_TOKEN",
+            file=sys.stderr,
+        )
+        return 2
+    print(invite_url(app_id))
+    return 0
+
+
 def _positive(text: str) -> float:
     try:
         value = float(text)
@@ -166,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help="run the clock N times faster to watch reminders arrive (3600: an hour a second)",
         )
+    invite = sub.add_parser("discord-invite", help="print the link that adds Debrief to a Discord server")
+    invite.add_argument(
+        "--application-id", default=None, help="your application's id (default: from DISCORD_TOKEN)"
+    )
     manifest = sub.add_parser(
         "slack-manifest", help="print the Slack app manifest to paste into api.slack.com"
     )
@@ -179,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "discord-invite":
+        return _discord_invite(args.application_id)
     if args.command == "slack-manifest":  # needs no settings and no database
         from adapters.slack_manifest import manifest_json
 

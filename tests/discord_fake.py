@@ -23,6 +23,7 @@ BOT = {
     "global_name": None,
 }
 APP_ID = "2000"
+FOLLOWUP = "1"  # the channel recorded for an interaction's follow-up messages
 MAYA = {"id": "42", "username": "maya", "discriminator": "0", "avatar": None, "global_name": "Maya Rivera"}
 _ids = itertools.count(900_000)
 
@@ -148,6 +149,26 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id
 
+    async def slash(self, what: str, *, in_guild: bool, author: dict = MAYA) -> str:
+        """INTERACTION_CREATE for /debrief <what>, typed in a server channel or in the DM."""
+        interaction_id = snowflake()
+        data = {"id": interaction_id, "application_id": APP_ID, "type": 2, "token": f"tok-{interaction_id}",
+                "version": 1, "locale": "en-US", "app_permissions": "0", "entitlements": [],
+                "authorizing_integration_owners": {}, "attachment_size_limit": 10_485_760,
+                "data": {"id": "3100", "name": "debrief", "type": 1,
+                         "options": [{"name": "what", "type": 3, "value": what}]}}  # fmt: skip
+        if in_guild:
+            data.update(guild_id="555", guild_locale="en-US", context=0, channel_id="777",
+                        channel={"id": "777", "type": 0, "guild_id": "555", "name": "general", "position": 0,
+                                 "permission_overwrites": [], "nsfw": False, "parent_id": None},
+                        member={"user": author, "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False,
+                                "permissions": "0", "flags": 0})  # fmt: skip
+        else:
+            data.update(context=1, channel_id=f"5{author['id']}", channel={"id": f"5{author['id']}", "type": 1},
+                        user=author)  # fmt: skip
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
     # ------------------------------------------------------------------ REST
 
     async def _rest(self, request: web.Request) -> web.Response:
@@ -173,9 +194,9 @@ class FakeDiscord:
             interaction_id = path.split("/")[2]
             return _json({"interaction": {"id": interaction_id, "type": 3}})
         if request.method == "POST" and path.startswith("/webhooks/"):
-            return _json(await self._record(request, "followup"))
+            return _json(await self._record(request, FOLLOWUP))
         if request.method == "PATCH" and path.startswith("/webhooks/"):
-            return _json(await self._record(request, "followup"))
+            return _json(await self._record(request, FOLLOWUP))
         return _json({"message": "Unknown route in the fake", "code": 0}, status=404)
 
     async def _record(self, request: web.Request, channel_id: str) -> dict[str, Any]:

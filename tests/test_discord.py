@@ -10,7 +10,7 @@ from sqlalchemy import select
 from adapters.discord_bot import DiscordAdapter, split_text
 from bot.messages import Reply, UserKey
 from storage.models import Interview
-from tests.discord_fake import BOT, MAYA, FakeDiscord
+from tests.discord_fake import BOT, FOLLOWUP, MAYA, FakeDiscord
 from tests.slack_fake import wait_for
 
 
@@ -139,3 +139,65 @@ def test_a_nudge_arrives_in_the_dm_long_replies_split_and_nobody_is_pinged(servi
 def test_split_text_cuts_at_lines():
     assert split_text("a" * 10 + "\n" + "b" * 10, size=15) == ["a" * 10, "b" * 10]
     assert all(len(p) <= 2000 for p in split_text("y" * 4500))
+
+
+def test_slash_command_in_a_server_answers_privately(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            await fake.slash("status", in_guild=True)
+            await wait_for(lambda: fake.posts)
+            await asyncio.sleep(0.3)
+            assert all(p["channel_id"] == FOLLOWUP and p["flags"] == 64 for p in fake.posts)  # ephemeral
+            assert "no debrief in progress" in text(fake.posts)
+
+    asyncio.run(scenario())
+
+
+def test_a_replayed_button_click_is_handled_once(service):
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            for line in ["hi", "ACME", "Designer", "done", "just now"]:
+                await say(fake, line)
+            posts = await say(fake, "skip")
+            before = len(fake.posts)
+            await fake.click(posts[-1], "Email", interaction_id="77001")
+            await settled(fake, before)
+            after = len(fake.posts)
+            await fake.click(posts[-1], "Email", interaction_id="77001")  # replayed after a reconnect
+            await asyncio.sleep(0.5)
+            assert len(fake.posts) == after
+
+    asyncio.run(scenario())
+
+
+def test_a_process_without_the_gateway_still_sends_reminders_over_rest(service):
+    async def scenario():
+        fake = FakeDiscord()
+        await fake.start()
+        adapter = DiscordAdapter(
+            service=service, token="t", api_url=fake.api_url, gateway_url=fake.gateway_url, gateway=False
+        )
+        await adapter.start()
+        try:
+            await adapter.send(UserKey("discord", "global", "42"), [Reply("Any news from **ACME**?")])
+            assert fake.sockets == []  # never connected to the gateway
+            assert [p["channel_id"] for p in fake.posts] == ["542"]
+        finally:
+            await adapter.stop()
+            await fake.stop()
+
+    asyncio.run(scenario())
+
+
+def test_the_invite_link_asks_for_the_least_permissions():
+    import base64
+    from urllib.parse import parse_qs, urlparse
+
+    from adapters.discord_invite import application_id, invite_url
+
+    token = base64.b64encode(b"123456789012345678").decode().rstrip("=") + ".Gx.y"
+    assert application_id(token) == "123456789012345678"
+    assert application_id("not a token") is None
+    query = parse_qs(urlparse(invite_url("123456789012345678")).query)
+    assert query["scope"] == ["bot applications.commands"]
+    assert int(query["permissions"][0]) == 1024 + 2048 + 65536
