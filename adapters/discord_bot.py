@@ -8,6 +8,7 @@ every message, so nothing the bot echoes can ping @everyone or anyone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 from typing import Any
@@ -30,6 +31,13 @@ CUSTOM_ID_MAX = 100
 NO_PINGS = discord.AllowedMentions.none()
 
 
+def _gateway_ended(task: asyncio.Task[None]) -> None:
+    """The gateway connection ended by itself: DMs stop arriving, which an operator must know."""
+    if not task.cancelled() and task.exception() is not None:
+        name = type(task.exception()).__name__
+        log.error("Discord: the gateway connection ended (%s); DMs are no longer received", name)
+
+
 def split_text(text: str, size: int = MESSAGE_MAX) -> list[str]:
     """Pieces of at most `size` characters, cut at line ends (or spaces) where possible."""
     pieces: list[str] = []
@@ -40,7 +48,7 @@ def split_text(text: str, size: int = MESSAGE_MAX) -> list[str]:
         if cut <= 0:
             cut = size
         pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip("\n ")
+        text = text[cut:].lstrip("\n")
     pieces.append(text)
     return [p for p in pieces if p] or [" "]
 
@@ -69,11 +77,13 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?P<act
 
 def messages(reply: Reply) -> list[dict[str, Any]]:
     """One Reply as discord.py `send` arguments: split to 2,000 characters, buttons on the last part."""
-    text = reply.text
-    if reply.attachment is not None and not reply.attachment.filename:
-        body = reply.attachment.body.replace("```", "'''")
-        text = f"{text}\n**{reply.attachment.title}**\n```\n{body}\n```"
-    parts = [{"content": piece} for piece in split_text(text)]
+    text, attachment = reply.text, reply.attachment
+    if attachment is not None and not attachment.filename:
+        body = attachment.body.replace("```", "'''")
+        inline = f"{text}\n**{attachment.title}**\n```\n{body}\n```"
+        if len(inline) <= MESSAGE_MAX:  # a code block must not be cut across two messages
+            text, attachment = inline, None
+    parts: list[dict[str, Any]] = [{"content": piece} for piece in split_text(text)]
     buttons = list(reply.buttons)
     while buttons:
         view = discord.ui.View(timeout=None)
@@ -84,9 +94,9 @@ def messages(reply: Reply) -> list[dict[str, Any]]:
         if "view" in parts[-1]:
             parts.append({"content": "…"})
         parts[-1]["view"] = view
-    if reply.attachment is not None and reply.attachment.filename:
-        data = io.BytesIO(reply.attachment.body.encode("utf-8"))
-        parts[-1]["file"] = discord.File(data, filename=reply.attachment.filename)
+    if attachment is not None:  # an export, or a letter too long to show inline
+        data = io.BytesIO(attachment.body.encode("utf-8"))
+        parts[-1]["file"] = discord.File(data, filename=attachment.filename or f"{attachment.title}.txt")
     return parts
 
 
@@ -97,8 +107,7 @@ class DebriefClient(discord.Client):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True
-        intents.guild_messages = True
-        intents.message_content = True  # DMs are exempt; mentions in servers still need it
+        intents.guild_messages = True  # for mentions; their content is not needed, so no privileged intent
         super().__init__(
             intents=intents, allowed_mentions=NO_PINGS, guild_ready_timeout=adapter.ready_timeout
         )
@@ -134,7 +143,7 @@ class DiscordAdapter:
         api_url: str | None = None,
         gateway_url: str | None = None,
         gateway: bool = True,
-        sync_commands: bool = True,
+        sync_commands: bool | None = None,
         ready_timeout: float = 2.0,
     ) -> None:
         if api_url:
@@ -144,7 +153,8 @@ class DiscordAdapter:
         self.service = service
         self.token = token
         self.gateway = gateway
-        self.sync_commands = sync_commands
+        # Only the gateway process registers /debrief: every start of every process would be too many.
+        self.sync_commands = gateway if sync_commands is None else sync_commands
         self.ready_timeout = ready_timeout
         self.client = DebriefClient(self)
         self._task: asyncio.Task[None] | None = None
@@ -155,10 +165,18 @@ class DiscordAdapter:
         if not self.gateway:
             return
         self._task = asyncio.create_task(self.client.connect(reconnect=True))
-        await self.client.wait_until_ready()
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:  # refused (bad token, intents not allowed): say so instead of waiting forever
+            ready.cancel()
+            error = self._task.exception()
+            raise RuntimeError(f"Discord refused the connection ({type(error).__name__})") from error
+        self._task.add_done_callback(_gateway_ended)
         log.info("Discord: connected as %s", self.client.user)
 
     async def stop(self) -> None:
+        if self._task is not None:
+            self._task.remove_done_callback(_gateway_ended)
         await self.client.close()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
@@ -180,8 +198,8 @@ class DiscordAdapter:
         return UserKey(PLATFORM, WORKSPACE, str(user.id))
 
     async def on_message(self, message: discord.Message) -> None:
-        if message.author.bot:  # the bot itself and every other bot
-            return
+        if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return  # the bot itself, other bots, and system messages (pins, joins)
         if isinstance(message.channel, discord.DMChannel):  # strictly a DM: only there are notes taken
             incoming = Incoming(
                 user=self.key(message.author),
@@ -194,7 +212,7 @@ class DiscordAdapter:
             await self.on_mention(message)
 
     async def on_mention(self, message: discord.Message) -> None:
-        """In a server: point to the DM and open it. The message's words are never stored."""
+        """In a server: open the DM, then point to it. The message's words are never stored."""
         greeting = Incoming(
             user=self.key(message.author),
             kind="open",
@@ -204,10 +222,16 @@ class DiscordAdapter:
         replies = await self._turn(greeting)
         if not replies:  # a replay
             return
-        await message.reply(
-            "I've sent you a DM. Let's talk there. 🙂", mention_author=False, allowed_mentions=NO_PINGS
-        )
-        await self.send(self.key(message.author), replies)
+        try:  # the DM first: the pointer to it must be true
+            await self.send(self.key(message.author), replies)
+            pointer = "I've sent you a DM. Let's talk there. 🙂"
+        except discord.Forbidden:  # the person takes no DMs from server members
+            pointer = "I can't send you a DM: please allow direct messages from this server's members."
+        with contextlib.suppress(discord.HTTPException):  # a thread without rights, a deleted message
+            reference = message.to_reference(fail_if_not_exists=False)
+            await message.channel.send(
+                pointer, reference=reference, mention_author=False, allowed_mentions=NO_PINGS
+            )
 
     async def on_button(self, interaction: discord.Interaction, action: str) -> None:
         await interaction.response.defer()  # within 3 seconds; the work follows
@@ -232,6 +256,13 @@ class DiscordAdapter:
             text=what.strip() or "help",
             event_id=f"interaction:{interaction.id}",
         )
-        for reply in await self._turn(incoming):
-            for part in messages(reply):
-                await interaction.followup.send(ephemeral=private, allowed_mentions=NO_PINGS, **part)
+        try:
+            for reply in await self._turn(incoming):
+                for part in messages(reply):
+                    await interaction.followup.send(ephemeral=private, allowed_mentions=NO_PINGS, **part)
+        except discord.HTTPException as exc:  # never leave "thinking…" hanging for 15 minutes
+            log.warning("Discord: /debrief answer failed (%s)", type(exc).__name__)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.followup.send(
+                    "Sorry, something went wrong. Please try again.", ephemeral=private
+                )

@@ -6,9 +6,10 @@ import base64
 import binascii
 from urllib.parse import urlencode
 
-# View Channels (1 << 10) and Send Messages (1 << 11) to answer a mention; Read Message History
-# (1 << 16) because that answer is a reply to the mention. Everything else happens in DMs.
-PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16)
+# View Channels (1 << 10) and Send Messages (1 << 11) to answer a mention, Send Messages in
+# Threads (1 << 38) when it is in a thread, and Read Message History (1 << 16) because that answer
+# is a reply to the mention. Everything else happens in DMs.
+PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 16) | (1 << 38)
 SCOPES = "bot applications.commands"
 
 

@@ -119,21 +119,37 @@ def _serve(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stopping.set)
-        for adapter in adapters.values():
-            await adapter.start()
-        await scheduler.start()
-        names = " and ".join(name.capitalize() for name in adapters)
-        print(f"Debrief is running on {names}. Press Ctrl-C to stop.", file=sys.stderr)
-        await stopping.wait()
-        await scheduler.stop()
-        for adapter in adapters.values():
-            await adapter.stop()
+        starting = asyncio.create_task(_start_all(adapters))
+        stopped = asyncio.create_task(stopping.wait())
+        try:
+            # Ctrl-C works while connecting, too; a platform that refuses ends start-up with its reason.
+            done, _ = await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            if starting in done:
+                starting.result()
+                await scheduler.start()
+                names = " and ".join(name.capitalize() for name in adapters)
+                print(f"Debrief is running on {names}. Press Ctrl-C to stop.", file=sys.stderr)
+                await stopped
+        finally:
+            starting.cancel()
+            stopped.cancel()
+            await scheduler.stop()
+            for adapter in adapters.values():
+                await adapter.stop()
 
     try:
         asyncio.run(serve())
+    except RuntimeError as exc:  # a platform refused us: one line, no traceback
+        print(f"debrief: {exc}", file=sys.stderr)
+        return 1
     finally:
         database.dispose()
     return 0
+
+
+async def _start_all(adapters: dict[str, Any]) -> None:
+    for adapter in adapters.values():
+        await adapter.start()
 
 
 def _discord_invite(app_id: str | None) -> int:

@@ -55,6 +55,7 @@ class FakeDiscord:
         self.sequence = itertools.count(1)
         self.identified = asyncio.Event()
         self.commands: list[dict[str, Any]] = []
+        self.refuse_with: int | None = None  # a close code to answer IDENTIFY with (4014: intents)
         self._runner: web.AppRunner | None = None
         self.base = ""
 
@@ -95,6 +96,8 @@ class FakeDiscord:
             data = json.loads(frame.data)
             if data["op"] == 1:
                 await ws.send_str(json.dumps({"op": 11}))
+            elif data["op"] == 2 and self.refuse_with:
+                await ws.close(code=self.refuse_with)
             elif data["op"] == 2:
                 ready = {
                     "v": 10,

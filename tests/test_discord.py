@@ -96,7 +96,7 @@ def test_a_mention_in_a_server_stores_no_notes_and_opens_a_dm(service):
     async def scenario():
         async with discord_bot(service) as (fake, _):
             await fake.guild_message("<@1000> my salary at ACME is 95k", mentions=[BOT])
-            await wait_for(lambda: len(fake.posts) >= 2)
+            await wait_for(lambda: any(p["channel_id"] == "777" for p in fake.posts))  # the DM comes first
             in_server = [p for p in fake.posts if p["channel_id"] == "777"]
             assert len(in_server) == 1 and "sent you a DM" in in_server[0]["content"]
             assert any(p["channel_id"] == "542" for p in fake.posts)
@@ -200,4 +200,52 @@ def test_the_invite_link_asks_for_the_least_permissions():
     assert application_id("not a token") is None
     query = parse_qs(urlparse(invite_url("123456789012345678")).query)
     assert query["scope"] == ["bot applications.commands"]
-    assert int(query["permissions"][0]) == 1024 + 2048 + 65536
+    assert int(query["permissions"][0]) == 1024 + 2048 + 65536 + (1 << 38)
+
+
+def test_start_up_fails_clearly_when_discord_refuses_the_gateway(service):
+    async def scenario():
+        fake = FakeDiscord()
+        fake.refuse_with = 4014  # "disallowed intents"
+        await fake.start()
+        adapter = DiscordAdapter(
+            service=service, token="t", api_url=fake.api_url, gateway_url=fake.gateway_url
+        )
+        try:
+            await asyncio.wait_for(adapter.start(), 20)
+        except RuntimeError as exc:
+            assert "Discord refused the connection" in str(exc)
+        else:
+            raise AssertionError("start() must fail, not wait forever")
+        finally:
+            await adapter.stop()
+            await fake.stop()
+
+    asyncio.run(scenario())
+
+
+def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    async def scenario():
+        fake = FakeDiscord()
+        fake.refuse_with = 4004  # "authentication failed"
+        await fake.start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
+        env.update(DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}", DISCORD_TOKEN="secret-token-value",
+                   DISCORD_API_URL=fake.api_url, DISCORD_GATEWAY_URL=fake.gateway_url)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            _, errors = await asyncio.wait_for(process.communicate(), 60)
+        finally:
+            await fake.stop()
+        return process.returncode, errors.decode()
+
+    code, errors = asyncio.run(scenario())
+    assert code == 1
+    assert "debrief: Discord refused the connection" in errors
+    assert "secret-token-value" not in errors and "Traceback" not in errors
