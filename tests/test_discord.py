@@ -234,8 +234,12 @@ def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
         fake.refuse_with = 4004  # "authentication failed"
         await fake.start()
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
-        env.update(DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}", DISCORD_TOKEN="secret-token-value",
-                   DISCORD_API_URL=fake.api_url, DISCORD_GATEWAY_URL=fake.gateway_url)
+        env.update(
+            DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}",
+            DISCORD_TOKEN="secret-token-value",
+            DISCORD_API_URL=fake.api_url,
+            DISCORD_GATEWAY_URL=fake.gateway_url,
+        )
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
