@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
