@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -279,19 +280,7 @@ class ConversationService:
             interview = repository.to_domain(row)
             conversation = user.conversation or engine.new_conversation()
             tz = zone(self.timezone_of(conversation))
-            if (
-                interview is None
-                or nudge.kind
-                not in nudges.planned(
-                    status=interview.status,
-                    answers=interview.answers,
-                    cursor=interview.cursor,
-                    created_at=interview.created_at,
-                    tz=tz,
-                    quiet=self.quiet_hours,
-                )
-                or nudges.expired(nudge.kind, answers=interview.answers, due=nudge.due_at, now=now, tz=tz)
-            ):
+            if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
                 nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
                 return None
             paused = conversation.get("paused_until")
@@ -307,6 +296,31 @@ class ConversationService:
             )
             repository.save_conversation(session, user, conversation, display_name=None, now=now)
         return PreparedNudge(nudge.id, key, replies, nudge.attempts) if replies else None
+
+    def _worth_sending(
+        self, nudge: nudge_store.Claimed, interview: engine.Interview, *, tz: ZoneInfo, now: datetime
+    ) -> bool:
+        """Still wanted, not stale, and not overtaken by a later one of its family that is due too
+        (which another process may have claimed: the check cannot rely on one claim's batch)."""
+        wanted = nudges.planned(
+            status=interview.status,
+            answers=interview.answers,
+            cursor=interview.cursor,
+            created_at=interview.created_at,
+            tz=tz,
+            quiet=self.quiet_hours,
+        )
+        due = wanted.get(nudge.kind)
+        if due is None or nudges.expired(
+            nudge.kind, answers=interview.answers, due=nudge.due_at, now=now, tz=tz
+        ):
+            return False
+        family = nudges.family(nudge.kind)
+        return not any(
+            nudges.family(kind) == family and due < other <= now
+            for kind, other in wanted.items()
+            if kind != nudge.kind
+        )
 
     def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int) -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up."""
