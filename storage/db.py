@@ -26,7 +26,7 @@ def scratch_schema(url: str) -> Iterator[str]:
     For tests and benchmarks that share one server: each gets its own tables and leaves none behind.
     """
     schema = f"scratch_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -1,0 +1,67 @@
+"""Crashes and outages: a killed process leaves whole turns only; a dropped database is survived."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from bot.messages import Incoming, UserKey
+from bot.service import ConversationService
+from storage.models import Interview, ProcessedEvent
+from storage.db import Database
+from tests.conftest import POSTGRES_URL, Clock
+
+SETUP = ["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]
+
+
+def test_a_process_killed_mid_stream_leaves_only_whole_turns(sqlite_url, sqlite_db, tmp_path):
+    """The killed database must equal a database that took exactly the turns it recorded, whole."""
+    texts = SETUP + [f"Item {i}" for i in range(3000)]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tests.turn_worker", sqlite_url, "2026-11-26T14:10:00+00:00"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    worker.stdin.write(
+        "".join(json.dumps({"turn": ["maya", t, f"e{i:05d}"]}) + "\n" for i, t in enumerate(texts))
+    )
+    worker.stdin.flush()
+    time.sleep(1.5)  # somewhere in the middle, mid-turn as likely as not
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    with sqlite_db.transaction() as session:
+        done = session.scalar(select(func.count()).select_from(ProcessedEvent))
+        killed = session.scalars(select(Interview)).one()
+    assert len(SETUP) < done < len(texts), "the kill should land mid-stream"
+
+    replay = Database(f"sqlite:///{tmp_path / 'replay.sqlite3'}")
+    replay.migrate()
+    service = ConversationService(database=replay, default_timezone="Europe/Berlin", clock=Clock())
+    for i, line in enumerate(texts[:done]):
+        service.handle(Incoming(user=UserKey("scale", "w", "maya"), text=line, event_id=f"e{i:05d}"))
+    with replay.transaction() as session:
+        whole = session.scalars(select(Interview)).one()
+    replay.dispose()
+    assert killed.answers == whole.answers
+    assert killed.cursor["pos"] == whole.cursor["pos"]
+
+
+@pytest.mark.postgres
+def test_the_database_dropping_every_connection_costs_no_message(postgres_db):
+    service = ConversationService(database=postgres_db, default_timezone="Europe/Berlin", clock=Clock())
+    user = UserKey("console", "local", "maya")
+    assert "Which company" in service.handle(Incoming(user=user, text="hi"))[-1].text
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:  # as a PostgreSQL restart would: every other session is cut off
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))  # fmt: skip
+    admin.dispose()
+    replies = service.handle(Incoming(user=user, text="ACME"))
+    assert "which role was it for at ACME?" in replies[-1].text  # answered, not "something went wrong"
