@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
-from storage.models import Interview, ProcessedEvent
 from storage.db import Database
+from storage.models import Interview, ProcessedEvent
 from tests.conftest import POSTGRES_URL, Clock
 
 SETUP = ["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]
