@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.messages import Incoming, UserKey
@@ -48,6 +48,32 @@ def measure_turns(database: Database, users: int) -> list[float]:
     return timings
 
 
+def seed_people(database: Database, count: int) -> None:
+    """`count` other people with a debrief each, so the tables are not toy-sized."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from storage.models import Interview, User
+
+    at = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    answers = {"company": "ACME", "role": "Designer", "interview_at": at.isoformat(), "thank_you_by": "email"}
+    with database.transaction() as session:
+        for start in range(0, count, 10_000):
+            batch = range(start, min(start + 10_000, count))
+            session.execute(insert(User), [
+                dict(platform="stored", workspace="w", user_id=f"s{n}", conversation={}, created_at=at, updated_at=at)
+                for n in batch
+            ])  # fmt: skip
+            pks = session.scalars(
+                select(User.id).where(User.platform == "stored").order_by(User.id).offset(start)
+            ).all()
+            session.execute(insert(Interview), [
+                dict(id=f"{pk:032x}", user_pk=pk, status="done", step=3, company="ACME", answers=answers, cursor={},
+                     created_at=at, updated_at=at) for pk in pks
+            ])  # fmt: skip
+
+
 def measure_floor(database: Database, count: int) -> list[float]:
     """One bare SQLAlchemy Core transaction that upserts one row: the least a stored turn can cost."""
     table = Table(
@@ -72,20 +98,24 @@ def measure_floor(database: Database, count: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--stored", type=int, default=10_000, help="other people already stored")
     parser.add_argument("--url", default=None, help="database URL (default: a new SQLite file)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     if url.startswith("postgresql"):
         with scratch_schema(url) as scoped_url:
-            run(scoped_url, args.users)
+            run(scoped_url, args.users, args.stored)
     else:
-        run(url, args.users)
+        run(url, args.users, args.stored)
 
 
-def run(url: str, users: int) -> None:
+def run(url: str, users: int, stored: int) -> None:
     database = Database(url)
     database.migrate()
-    print(f"database: {safe_url(url)}; {users} users x {len(SCRIPT)} turns (a whole steps 1-3 debrief each)")
+    seed_people(database, stored)
+    print(
+        f"database: {safe_url(url)}; {stored:,} people stored; {users} users x {len(SCRIPT)} turns (a whole steps 1-3 debrief each)"
+    )
     started = time.perf_counter()
     turns = measure_turns(database, users)
     elapsed = time.perf_counter() - started
