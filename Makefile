@@ -36,3 +36,6 @@ clean:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/turns.py
+	$(BIN)/python benchmarks/turns.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test --users 100
+	$(BIN)/python benchmarks/nudges.py
+	$(BIN)/python benchmarks/memory.py

@@ -89,11 +89,16 @@ class NudgeScheduler:
             prepared = await asyncio.to_thread(
                 self.service.prepare_due, platforms=tuple(self.senders), only=self.only
             )
-            results = [(nudge.nudge_id, await self._deliver(nudge), nudge.attempts) for nudge in prepared]
-            if results:
-                await asyncio.to_thread(self.service.record_deliveries, results)
+            sent = 0
+            for nudge in prepared:
+                delivered = await self._deliver(nudge)
+                # Recorded right after its own send: a crash can then repeat at most the one in flight.
+                await asyncio.to_thread(
+                    self.service.record_delivery, nudge.nudge_id, delivered=delivered, attempts=nudge.attempts
+                )
+                sent += delivered
             self.sweeps += 1
-            return sum(delivered for _, delivered, _ in results)
+            return sent
 
     async def _deliver(self, nudge: PreparedNudge) -> bool:
         try:
