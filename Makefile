@@ -39,3 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/turns.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test --users 100
 	$(BIN)/python benchmarks/nudges.py
 	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/memory.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test

@@ -15,19 +15,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+
+from storage.db import safe_url, scratch_schema
 
 SIZES = (1_000, 100_000)
 
 
-def seed(path: Path, people: int) -> None:
+def seed(url: str, people: int) -> None:
     from sqlalchemy import insert
 
     from storage.db import Database
     from storage.models import Interview, User
 
-    database = Database(f"sqlite:///{path}")
+    database = Database(url)
     database.migrate()
     at = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
     answers = {"company": "ACME", "role": "Designer", "interview_at": at.isoformat(), "thank_you_by": "email"}
@@ -46,12 +49,12 @@ def seed(path: Path, people: int) -> None:
     database.dispose()
 
 
-def run_turns(path: Path, people: int, turns: int) -> dict:
+def run_turns(url: str, people: int, turns: int) -> dict:
     from bot.messages import Incoming, UserKey
     from bot.service import ConversationService
     from storage.db import Database
 
-    database = Database(f"sqlite:///{path}")
+    database = Database(url)
     database.migrate()
     service = ConversationService(database=database, default_timezone="Europe/Berlin")
     chooser = random.Random(7)
@@ -75,7 +78,8 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=2000)
     parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # child: seed this many people
     parser.add_argument("--run", type=int, help=argparse.SUPPRESS)  # child: run turns over this many
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--url", default=None, help="a PostgreSQL URL (default: SQLite files)")
     args = parser.parse_args()
     if args.seed:
         seed(args.db, args.seed)
@@ -85,13 +89,18 @@ def main() -> None:
         return
     results = []
     for people in SIZES:
-        path = Path(tempfile.mkdtemp()) / "memory.sqlite3"
-        child("--seed", str(people), "--db", str(path))
-        results.append(json.loads(child("--run", str(people), "--db", str(path), "--turns", str(args.turns))))
+        with ExitStack() as stack:
+            if args.url:
+                url = stack.enter_context(scratch_schema(args.url))
+            else:
+                url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'memory.sqlite3'}"
+            child("--seed", str(people), "--db", url)
+            results.append(json.loads(child("--run", str(people), "--db", url, "--turns", str(args.turns))))
     for r in results:
         print(
             f"{r['people']:>7,} people stored: peak RSS {r['peak_mib']:.0f} MiB, {r['turns_per_s']:.0f} turns/s"
         )
+    print(f"database: {safe_url(args.url) if args.url else 'SQLite'}")
     small, large = results
     growth = (large["peak_mib"] - small["peak_mib"]) / small["peak_mib"] * 100
     print(f"peak memory growth from {small['people']:,} to {large['people']:,} people: {growth:+.1f}%")

@@ -318,3 +318,12 @@ def test_an_old_check_in_clicked_later_cannot_overwrite_newer_news(service, cloc
     assert statuses(sqlite_db)["second_prep_evening"] == "pending"
     with sqlite_db.transaction() as session:
         assert session.scalars(select(Interview)).one().answers["news"] == "second"
+
+
+def test_a_nudge_whose_send_was_recorded_is_never_sent_again_after_a_crash(service, clock):
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=1)
+    [nudge] = due(service)
+    service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)  # sent, then the process died
+    clock.advance(minutes=10)  # well past the lease
+    assert due(service) == []
