@@ -324,6 +324,8 @@ def test_a_nudge_whose_send_was_recorded_is_never_sent_again_after_a_crash(servi
     finished(service, letter="later")
     clock.advance(hours=3, minutes=1)
     [nudge] = due(service)
-    service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)  # sent, then the process died
+    service.record_delivery(
+        nudge.nudge_id, delivered=True, attempts=nudge.attempts
+    )  # sent, then the process died
     clock.advance(minutes=10)  # well past the lease
     assert due(service) == []
