@@ -260,17 +260,13 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         kind, _, rest = action.partition(":")
         if kind == "cmd":
             name, _, number = rest.partition(":")
-            if name in ("cancel-yes", "cancel-no"):
-                if self.conv.get("mode") != "confirm_cancel":
-                    self.stale()
+            asked, _, answer = name.partition("-")
+            confirm = {"cancel": self.confirm_cancel, "forget": self.confirm_forget}.get(asked)
+            if confirm is not None and answer in ("yes", "no"):  # "cmd:cancel-yes", "cmd:forget-no"
+                if self.conv.get("mode") != f"confirm_{asked}":
+                    self.stale()  # the question was answered or dropped meanwhile
                 else:
-                    self.confirm_cancel(name == "cancel-yes")
-                return
-            if name in ("forget-yes", "forget-no"):
-                if self.conv.get("mode") != "confirm_forget":
-                    self.stale()
-                else:
-                    self.confirm_forget(name == "forget-yes")
+                    confirm(answer == "yes")
                 return
             if name in self.flow.commands:
                 if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
