@@ -324,19 +324,14 @@ class ConversationService:
 
     def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int) -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up."""
-        self.record_deliveries([(nudge_id, delivered, attempts)])
-
-    def record_deliveries(self, results: list[tuple[int, bool, int]]) -> None:
-        """Record a sweep's sends at once: (nudge id, delivered, attempts so far) each."""
         now = self.clock()
         with self.db.transaction() as session:
-            for nudge_id, delivered, attempts in results:
-                if delivered:
-                    nudge_store.finish(session, nudge_id, status=nudge_store.SENT, now=now)
-                elif attempts >= MAX_SEND_ATTEMPTS:
-                    nudge_store.finish(session, nudge_id, status=nudge_store.FAILED, now=now)
-                else:
-                    nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
+            if delivered:
+                nudge_store.finish(session, nudge_id, status=nudge_store.SENT, now=now)
+            elif attempts >= MAX_SEND_ATTEMPTS:
+                nudge_store.finish(session, nudge_id, status=nudge_store.FAILED, now=now)
+            else:
+                nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
 
     def forget_events_before(self, before: datetime) -> int:
         with self.db.transaction() as session:

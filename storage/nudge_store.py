@@ -121,22 +121,6 @@ def retry_at(session: Session, nudge_id: int, *, due: datetime) -> None:
     session.execute(update(Nudge).where(Nudge.id == nudge_id).values(status=PENDING, due_at=due))
 
 
-def pending_for(session: Session, user_pk: int) -> list[Nudge]:
-    return list(
-        session.scalars(
-            select(Nudge).where(Nudge.user_pk == user_pk, Nudge.status == PENDING).order_by(Nudge.due_at)
-        )
-    )
-
-
-def last_sent_for(session: Session, user_pk: int, *, since: datetime) -> Nudge | None:
-    return session.scalars(
-        select(Nudge)
-        .where(Nudge.user_pk == user_pk, Nudge.status == SENT, Nudge.sent_at >= since)
-        .order_by(Nudge.sent_at.desc())
-    ).first()
-
-
 def views_for(session: Session, user_pk: int, *, sent_since: datetime) -> tuple[NudgeView, ...]:
     """The person's pending nudges and those sent since `sent_since`, with each one's company."""
     rows = session.execute(
