@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import io
 import re
 import select
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -84,7 +86,7 @@ class ConsoleAdapter:
             if self.pretty:
                 self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self._read_message)
+            line = await self._next_line()
             if not line:  # end of input
                 if self.pretty:
                     self.stdout.write(
@@ -100,6 +102,25 @@ class ConsoleAdapter:
         """A nudge. Its options are numbered after those already on screen, which keep their numbers."""
         if user == self.user and replies:
             self._print(replies, keep_buttons=True)
+
+    async def _next_line(self) -> str:
+        """Wait for the next message without blocking the loop. A daemon thread reads it, so that
+        Ctrl-C ends the chat at once instead of waiting for one more line."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+
+        def read() -> None:
+            try:
+                line = self._read_message()
+            except Exception as exc:  # handed to the waiting coroutine
+                outcome: tuple = (future.set_exception, exc)
+            else:
+                outcome = (future.set_result, line)
+            with contextlib.suppress(RuntimeError):  # the loop is already gone: nothing waits
+                loop.call_soon_threadsafe(lambda: future.done() or outcome[0](outcome[1]))
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return await future
 
     def _read_message(self) -> str:
         """One message: a line, or on a terminal every line of a paste (such as a whole letter)."""

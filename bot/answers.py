@@ -104,6 +104,8 @@ def _choice(question: Question, text: str, options: list[Option]) -> Parsed | Pr
         return Problem("bad_yesno")
     if question.options_from and _NUMBER_LIST.match(text):
         return Problem("one_at_a_time")
+    if loose(text).isdecimal():  # a number that is no option's: a slip, not an answer
+        return Problem("bad_choice")
     if question.other_allowed:
         return Parsed(text)
     return Problem("bad_choice")

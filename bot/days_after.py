@@ -247,7 +247,11 @@ class DaysAfter:
 
     def close_break(self) -> None:
         company = self.iv.company
-        self.say(self.msg("break_message", company=company, checkin=self.next_checkin()))
+        checkin = self.next_checkin()
+        if not checkin:  # the news came already (the letter was only being marked sent)
+            self.say(self.msg("letter_closed", company=company))
+            return
+        self.say(self.msg("break_message", company=company, checkin=checkin))
         if "timezone" not in self.conv and not self.conv.get("timezone_noted"):
             self.conv["timezone_noted"] = True  # said once, when reminders first matter
             self.say(self.msg("timezone_note", zone=self.tz.key))

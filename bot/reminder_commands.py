@@ -249,7 +249,7 @@ class ReminderCommands:
 
 
 _WHEN_STARTS = re.compile(
-    r"\b(?:today|tonight|tomorrow|on|at|next|this|in|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
+    r"\b(?:today|tonight|tomorrow|yesterday|on|at|next|this|in|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|"
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\d",
     re.IGNORECASE,

@@ -62,3 +62,9 @@ def test_decision_day_ahead_only():
 def test_several_numbers_for_a_pick_from_your_questions_ask_for_one():
     assert read("answer_to_improve", "1, 3") == Problem("one_at_a_time")
     assert read("answer_to_improve", "the salary one") == Parsed("the salary one")
+
+
+def test_a_number_that_is_no_option_is_refused_even_where_free_text_is_allowed():
+    options = [load_flow().question("answer_to_improve").options[0]]
+    assert read("answer_to_improve", "3", options) == Problem("bad_choice")
+    assert read("answer_to_improve", "1", options).value == "none"
