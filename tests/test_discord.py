@@ -12,6 +12,7 @@ from bot.messages import Reply, UserKey
 from storage.models import Interview
 from tests.discord_fake import BOT, FOLLOWUP, MAYA, FakeDiscord
 from tests.slack_fake import wait_for
+from tests.test_console import env_for
 
 
 @asynccontextmanager
@@ -225,7 +226,6 @@ def test_start_up_fails_clearly_when_discord_refuses_the_gateway(service):
 
 
 def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
-    import os
     import subprocess
     import sys
 
@@ -233,9 +233,8 @@ def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
         fake = FakeDiscord()
         fake.refuse_with = 4004  # "authentication failed"
         await fake.start()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
-        env.update(
-            DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}",
+        env = env_for(
+            f"sqlite:///{tmp_path / 'd.sqlite3'}",
             DISCORD_TOKEN="secret-token-value",
             DISCORD_API_URL=fake.api_url,
             DISCORD_GATEWAY_URL=fake.gateway_url,

@@ -15,6 +15,7 @@ from adapters.slack_bot import SlackAdapter
 from bot.messages import Attachment, Button, Reply, UserKey
 from storage.models import Interview, ProcessedEvent
 from tests.slack_fake import SIGNING_SECRET, TEAM, FakeSlack, SlackClient, wait_for
+from tests.test_console import env_for
 
 
 @asynccontextmanager
@@ -274,7 +275,6 @@ def test_socket_mode_receives_over_the_websocket_acks_and_dedupes_a_redelivery(s
 
 
 def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_the_token(tmp_path):
-    import os
     import signal
     import socket
     import subprocess
@@ -286,8 +286,7 @@ def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_th
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
-        env.update(DEBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="INFO",
+        env = env_for(f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="INFO",
                    SLACK_BOT_TOKEN="xoxb-very-secret-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                    SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
         process = await asyncio.create_subprocess_exec(
