@@ -107,6 +107,23 @@ def add_business_days(day: date, count: int) -> date:
     return day
 
 
+def stored_moment(value: object) -> datetime | None:
+    """A moment the engine stored (ISO text), or None when it is missing, empty or unreadable."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def stored_day(value: object) -> date | None:
+    """A day the engine stored ("2026-12-04", or a moment's ISO text), or None."""
+    moment = stored_moment(value)
+    return moment.date() if moment is not None else None
+
+
 def show_moment(moment: datetime, tz: ZoneInfo, *, year: bool = False) -> str:
     """A moment as a person reads it in their zone: 'Thu 26 Nov, 20:00' (or 'Thu 26 Nov 2026, 20:00')."""
     local = moment.astimezone(tz)

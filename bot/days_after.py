@@ -47,6 +47,13 @@ class DaysAfter:
         }
         renderers[family(kind)](base_kind(kind))
 
+    def nudge_fallback(self, kind: str) -> None:
+        """A plain reminder of its kind, for when the usual wording lacks what it needs."""
+        self.say(
+            self.msg("nudge_fallback", what=self.kind_label(kind), company=self.iv.company),
+            self.iv_buttons(("resume_debrief", "resume")),
+        )
+
     def iv_buttons(self, *pairs: tuple[str, str]) -> tuple[Button, ...]:
         """Buttons about this interview, from (label key, verb) pairs."""
         return tuple(Button(self.label(key), f"iv:{self.iv.id}:{verb}") for key, verb in pairs)
@@ -259,9 +266,13 @@ class DaysAfter:
             self.say(self.msg("break_letter_unsent", company=company))
 
     def close_second(self) -> None:
-        when = dates.show_moment(datetime.fromisoformat(self.answers["second_at"]), self.tz)
+        second_at = dates.stored_moment(self.answers.get("second_at"))
+        when = dates.show_moment(second_at, self.tz) if second_at else None
         self.say(letters.prep_sheet(self.answers, when=when))
-        self.say(self.msg("second_done", company=self.iv.company, when=when))
+        if when is None:
+            self.say(self.msg("second_done_undated", company=self.iv.company))
+        else:
+            self.say(self.msg("second_done", company=self.iv.company, when=when))
 
     def close_offer(self) -> None:
         base, target, floor = (
@@ -314,13 +325,21 @@ class DaysAfter:
     # ------------------------------------------------------------ nudges for steps 4-6
 
     def nudge_second_prep(self, kind: str) -> None:
-        when = dates.show_moment(datetime.fromisoformat(self.answers["second_at"]), self.tz)
+        second_at = dates.stored_moment(self.answers.get("second_at"))
+        if second_at is None:
+            self.nudge_fallback(kind)
+            return
+        when = dates.show_moment(second_at, self.tz)
         key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
         self.say(self.msg(key, company=self.iv.company, when=when))
         self.say(letters.prep_sheet(self.answers, when=when))
 
     def nudge_offer_deadline(self, kind: str) -> None:
-        deadline = dates.show_day(datetime.fromisoformat(self.answers["offer_deadline"]).date())
+        day = dates.stored_day(self.answers.get("offer_deadline"))
+        if day is None:
+            self.nudge_fallback(kind)
+            return
+        deadline = dates.show_day(day)
         # On the deadline day itself, "tomorrow" would be too late.
         later = (
             ("in_two_hours", f"snooze:{kind}:2h")
@@ -354,9 +373,13 @@ class DaysAfter:
     # ------------------------------------------------------------ an interview announced beforehand
 
     def nudge_upcoming(self, kind: str) -> None:
-        start = dates.show_moment(datetime.fromisoformat(self.answers["upcoming_start"]), self.tz)
+        start = dates.stored_moment(self.answers.get("upcoming_start"))
         if kind == "upcoming_prep":
-            self.say(self.msg("nudge_upcoming_prep", company=self.iv.company, when=start))
+            if start is None:
+                self.nudge_fallback(kind)
+                return
+            when = dates.show_moment(start, self.tz)
+            self.say(self.msg("nudge_upcoming_prep", company=self.iv.company, when=when))
             return
         self.say(
             self.msg("nudge_upcoming_debrief", company=self.iv.company),

@@ -668,7 +668,13 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         return self.conv.setdefault("profile", {})
 
     def interviewer_names(self) -> list[str]:
-        return [p["name"] for p in self.answers.get("interviewers") or []]
+        """One name per interviewer item, in order (per-interviewer answers are indexed by it)."""
+        people = self.answers.get("interviewers")
+        if not isinstance(people, list):
+            return []
+        return [
+            (p.get("name") if isinstance(p, dict) else None) or self.label("your_interviewer") for p in people
+        ]
 
     def applies(self, q: Question) -> bool:
         if not q.ask_if:
@@ -920,10 +926,10 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             )
         if isinstance(value, dict):  # one answer per interviewer
             return "“" + short("; ".join(str(v) for v in value.values() if v), 80) + "”"
-        if q.kind == "datetime":
-            return dates.show_moment(datetime.fromisoformat(value), self.tz)
-        if q.kind == "date":
-            return dates.show_day(datetime.fromisoformat(value).date())
+        if q.kind == "datetime" and (moment := dates.stored_moment(value)):
+            return dates.show_moment(moment, self.tz)
+        if q.kind == "date" and (day := dates.stored_day(value)):
+            return dates.show_day(day)
         if q.kind == "scale":
             return self.label("scale_value", value=value)
         if q.kind == "yesno":

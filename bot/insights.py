@@ -39,6 +39,15 @@ class Thread:
     average_rating: float | None = None
 
 
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _items(answers: dict, key: str) -> list[dict]:
+    value = answers.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def recurring(mentions: list[tuple[int, str]]) -> list[Theme]:
     """Group (interview index, text) mentions by similarity; keep groups seen in two interviews or more."""
     groups: list[tuple[str, set[int]]] = []
@@ -63,17 +72,21 @@ def common_thread(interviews: list[Interview]) -> Thread:
     outcomes: Counter[str] = Counter()
     for index, interview in enumerate(debriefed):
         answers = interview.answers
-        questions += [(index, q["question"]) for q in answers.get("questions") or [] if q.get("question")]
-        concerns += [
-            (index, f["question"]) for f in answers.get("follow_ups") or [] if f.get("hint") == "concern"
+        questions += [
+            (index, text) for q in _items(answers, "questions") if (text := _text(q.get("question")))
         ]
-        if answers.get("recurring"):
-            concerns.append((index, answers["recurring"]))
+        concerns += [
+            (index, text)
+            for f in _items(answers, "follow_ups")
+            if f.get("hint") == "concern" and (text := _text(f.get("question")))
+        ]
+        if _text(answers.get("recurring")):
+            concerns.append((index, _text(answers["recurring"])))
         for key in ("could_be_better", "improve_how", "dress_issue"):
-            if answers.get(key):
-                improvements.append((index, answers[key]))
-        if answers.get("feedback_received"):
-            feedback.append(answers["feedback_received"])
+            if _text(answers.get(key)):
+                improvements.append((index, _text(answers[key])))
+        if _text(answers.get("feedback_received")):
+            feedback.append(_text(answers["feedback_received"]))
         if isinstance(answers.get("happy_with_answers"), int):
             ratings.append(answers["happy_with_answers"])
         news = answers.get("news")

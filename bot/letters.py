@@ -8,23 +8,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
-_env = Environment(
-    loader=PackageLoader("bot", "templates"),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=False,
-    autoescape=False,  # plain text for chat; adapters escape for their platform
-)
+from bot.templating import template
 
 # Loaded once at import, so drafting a letter during a turn reads no file.
-_THANK_YOU = _env.get_template("thank_you.txt.j2")
-_SUMMARY = _env.get_template("summary.txt.j2")
-_PREP_SHEET = _env.get_template("prep_sheet.txt.j2")
-_NEGOTIATION = _env.get_template("negotiation.txt.j2")
-_FEEDBACK_REQUEST = _env.get_template("feedback_request.txt.j2")
+_THANK_YOU = template("thank_you.txt.j2")
+_SUMMARY = template("summary.txt.j2")
+_PREP_SHEET = template("prep_sheet.txt.j2")
+_NEGOTIATION = template("negotiation.txt.j2")
+_FEEDBACK_REQUEST = template("feedback_request.txt.j2")
 _MONEY = re.compile(r"(\d[\d,.' ]*)\s*(k|K|thousand)?")
 
 PRACTICE = (
@@ -49,6 +40,25 @@ class Letter:
     body: str
 
 
+def _text(value: Any) -> str:
+    """An answer as one trimmed string; a skipped (None) or odd value is ""."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored ISO moment, or None when it is missing or unreadable."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def _items(answers: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The items of a list answer; a skipped list, or an item that is not a dict, gives nothing."""
+    value = answers.get(key)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _words(text: str, limit: int) -> str:
     """At most `limit` words of `text`, marked with an ellipsis when cut."""
     words = text.split()
@@ -65,31 +75,47 @@ def _topic(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2].istitle() and not text[:2].isupper() else text
 
 
+def _people(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The interviewers, in the order given (per-interviewer answers follow it); one without a name
+    is addressed as the hiring team."""
+    return [{**p, "name": _text(p.get("name")) or "Hiring Team"} for p in _items(answers, "interviewers")]
+
+
+def _per_person(answers: dict[str, Any], key: str) -> dict[str, str]:
+    """A per-interviewer answer ({"0": text, "1": None}) with only the answers given."""
+    value = answers.get(key)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): _text(v) for k, v in value.items() if _text(v)}
+
+
 def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneInfo) -> list[Letter]:
     """One letter per interviewer (or one to the hiring team), with the person's own edits kept."""
-    interviewers = answers.get("interviewers") or [{"name": "Hiring Team", "email": None}]
-    edits: dict[str, str] = answers.get("letter_edit") or {}
-    topics: dict[str, str] = answers.get("letter_topic") or {}
+    interviewers = _people(answers) or [{"name": "Hiring Team", "email": None}]
+    edits = _per_person(answers, "letter_edit")
+    topics = _per_person(answers, "letter_topic")
     by_post = answers.get("thank_you_by") == "post"
-    interview_at = datetime.fromisoformat(answers["interview_at"])
-    improve = answers.get("answer_to_improve")
-    clarification = answers.get("improve_how") if improve and improve != "none" else None
-    role = answers.get("role") or "open"
+    interview_at = _moment(answers.get("interview_at"))
+    improve = _text(answers.get("answer_to_improve"))
+    how = _text(answers.get("improve_how"))
+    clarification = how if improve and improve != "none" else ""
+    role = _text(answers.get("role")) or "open"
     subject = f"Thank you: {role} interview"
     letters = []
     for index, person in enumerate(interviewers):
+        name = _text(person.get("name"))
         body = edits.get(str(index)) or _THANK_YOU.render(
-            name=person["name"],
-            weekday=f"{interview_at.astimezone(tz):%A}",
+            name=name,
+            weekday=f"{interview_at.astimezone(tz):%A}" if interview_at else None,
             role=role,
-            company=answers.get("company") or "your company",
+            company=_text(answers.get("company")) or "your company",
             topic=_topic(topics.get(str(index)) or topics.get("0") or "the role and the team"),
             clarification=_sentence(_words(clarification, CLARIFY_WORDS)) if clarification else None,
-            clarify_question=_words(str(improve), QUESTION_WORDS) if clarification else "",
-            sender=sender or "[Your name]",
+            clarify_question=_words(improve, QUESTION_WORDS) if clarification else "",
+            sender=_text(sender) or "[Your name]",
         )
         email = None if by_post else person.get("email")
-        letters.append(Letter(person["name"], email, None if by_post else subject, body.strip()))
+        letters.append(Letter(name, email, None if by_post else subject, body.strip()))
     return letters
 
 
@@ -98,70 +124,89 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
     keep: list[dict[str, Any]] = []
     improve: list[dict[str, Any]] = []
     rating = answers.get("happy_with_answers")
-    to_improve = answers.get("answer_to_improve")
-    if answers.get("positives"):
-        keep.append({"kind": "own", "text": answers["positives"]})
-    for item in answers.get("questions") or []:
-        if item.get("reaction") and item.get("question") and to_improve != item["question"]:
-            keep.append({**item, "kind": "landed", "question": _words(item["question"], QUESTION_WORDS)})
+    to_improve = _text(answers.get("answer_to_improve"))
+    if _text(answers.get("positives")):
+        keep.append({"kind": "own", "text": _text(answers["positives"])})
+    for item in _items(answers, "questions"):
+        question, reaction = _text(item.get("question")), _text(item.get("reaction"))
+        if reaction and question and to_improve != question:
+            keep.append(
+                {"kind": "landed", "reaction": reaction, "question": _words(question, QUESTION_WORDS)}
+            )
             break
     if isinstance(rating, int) and rating >= 4:
         keep.append({"kind": "rated_high", "rating": rating})
     if answers.get("interviewer_satisfied") == "yes":
         keep.append({"kind": "satisfied"})
-    follow_ups = answers.get("follow_ups") or []
-    keep += [{"kind": "interest", "question": _words(f["question"], QUESTION_WORDS)}
-             for f in follow_ups if f.get("hint") == "interest" and f.get("question")]  # fmt: skip
-    if to_improve not in (None, "none"):
+    follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, "follow_ups")]
+    keep += [{"kind": "interest", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
+             if hint == "interest" and q]  # fmt: skip
+    if to_improve and to_improve != "none":
         improve.append({"kind": "better_answer", "question": _words(to_improve, QUESTION_WORDS),
-                        "how": answers.get("improve_how")})  # fmt: skip
+                        "how": _text(answers.get("improve_how"))})  # fmt: skip
     if isinstance(rating, int) and rating <= 3:
         improve.append({"kind": "rated_low", "rating": rating})
     if answers.get("interviewer_satisfied") == "no":
         improve.append({"kind": "unconvinced"})
-    improve += [{"kind": "concern", "question": _words(f["question"], QUESTION_WORDS)}
-                for f in follow_ups if f.get("hint") == "concern" and f.get("question")]  # fmt: skip
-    if answers.get("could_be_better"):
-        improve.append({"kind": "own", "text": answers["could_be_better"]})
-    if answers.get("dress_issue") or answers.get("dressed_ok") == "no":
-        improve.append({"kind": "dress", "text": answers.get("dress_issue")})
+    improve += [{"kind": "concern", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
+                if hint == "concern" and q]  # fmt: skip
+    if _text(answers.get("could_be_better")):
+        improve.append({"kind": "own", "text": _text(answers["could_be_better"])})
+    if _text(answers.get("dress_issue")) or answers.get("dressed_ok") == "no":
+        improve.append({"kind": "dress", "text": _text(answers.get("dress_issue"))})
     return _SUMMARY.render(
         title=title,
-        company=answers.get("company", ""),
-        role=answers.get("role", ""),
+        heading=_heading(answers),
         keep=keep,
         improve=improve,
     ).strip()
 
 
+def _heading(answers: dict[str, Any]) -> str:
+    """ "ACME, Product Designer", or whichever of the two is known."""
+    return ", ".join(part for part in (_text(answers.get("company")), _text(answers.get("role"))) if part)
+
+
 def _first_name_or_team(answers: dict[str, Any]) -> str:
-    people = answers.get("interviewers") or []
-    return people[0]["name"] if people else "Hiring Team"
+    people = _people(answers)
+    return _text(people[0]["name"]) if people else "Hiring Team"
 
 
 def prep_sheet(answers: dict[str, Any], *, when: str | None) -> str:
     """The second-interview prep sheet, built from the first interview's notes and assessment."""
-    to_improve = answers.get("answer_to_improve")
-    concerns = [f["question"] for f in answers.get("follow_ups") or [] if f.get("hint") == "concern"]
-    if answers.get("recurring"):
-        concerns.append(answers["recurring"])
+    to_improve = _text(answers.get("answer_to_improve"))
+    concerns = [
+        _text(f.get("question"))
+        for f in _items(answers, "follow_ups")
+        if f.get("hint") == "concern" and _text(f.get("question"))
+    ]
+    if _text(answers.get("recurring")):
+        concerns.append(_text(answers["recurring"]))
+    questions = [
+        {
+            "question": _text(q.get("question")),
+            "answer": _text(q.get("answer")),
+            "reaction": _text(q.get("reaction")),
+        }
+        for q in _items(answers, "questions")
+        if _text(q.get("question"))
+    ]
     return _PREP_SHEET.render(
-        company=answers.get("company", ""),
-        role=answers.get("role", ""),
+        heading=_heading(answers),
         when=when,
-        focus=answers.get("second_focus"),
-        questions=[q for q in answers.get("questions") or [] if q.get("question")],
+        focus=_text(answers.get("second_focus")),
+        questions=questions,
         concerns=concerns,
-        better=to_improve if to_improve not in (None, "none") else None,
-        how=answers.get("improve_how"),
-        keep=answers.get("positives"),
+        better=to_improve if to_improve and to_improve != "none" else None,
+        how=_text(answers.get("improve_how")),
+        keep=_text(answers.get("positives")),
         practice=PRACTICE,
     ).strip()
 
 
 def amount(text: str | None) -> float | None:
     """The first sum of money in `text`: "62,000", "62k", "€62.5k a year" -> 62000.0."""
-    match = _MONEY.search(text or "")
+    match = _MONEY.search(text if isinstance(text, str) else "")
     if not match:
         return None
     digits = match.group(1).strip().replace(",", "").replace("'", "").replace(" ", "")
@@ -175,19 +220,19 @@ def amount(text: str | None) -> float | None:
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:
     return _NEGOTIATION.render(
         name=_first_name_or_team(answers),
-        role=answers.get("role") or "the",
-        company=answers.get("company") or "your company",
-        target=answers.get("offer_target"),
-        sender=sender or "[Your name]",
+        role=_text(answers.get("role")) or "open",
+        company=_text(answers.get("company")) or "your company",
+        target=_text(answers.get("offer_target")),
+        sender=_text(sender) or "[Your name]",
     ).strip()
 
 
 def feedback_request(answers: dict[str, Any], *, sender: str | None) -> str:
-    liked = (answers.get("rejection_liked") or "meeting the team").strip().rstrip(".")
+    liked = (_text(answers.get("rejection_liked")) or "meeting the team").rstrip(".")
     return _FEEDBACK_REQUEST.render(
         name=_first_name_or_team(answers),
-        role=answers.get("role") or "open",
-        company=answers.get("company") or "your company",
+        role=_text(answers.get("role")) or "open",
+        company=_text(answers.get("company")) or "your company",
         liked=liked[:1].lower() + liked[1:] if liked[:2].istitle() else liked,
-        sender=sender or "[Your name]",
+        sender=_text(sender) or "[Your name]",
     ).strip()

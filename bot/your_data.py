@@ -9,26 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from bot import dates
 from bot.commands import Command
 from bot.insights import MIN_INTERVIEWS, common_thread
 from bot.letters import thank_you_letters
 from bot.messages import Attachment, Button
+from bot.templating import template
 
 if TYPE_CHECKING:
     from bot.engine import Interview
 
-_env = Environment(
-    loader=PackageLoader("bot", "templates"),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    autoescape=False,  # Markdown and chat text, not HTML
-)
-_INSIGHTS = _env.get_template("insights.txt.j2")
-_EXPORT = _env.get_template("export.md.j2")
+_INSIGHTS = template("insights.txt.j2")
+_EXPORT = template("export.md.j2")
 
 
 class YourData:
@@ -87,13 +79,19 @@ class YourData:
             items = []
             for q in section.questions:
                 value = answers.get(q.id)
-                if value is None or q.kind == "letters":
+                if value in (None, "") or q.kind == "letters":
                     continue
-                if q.kind == "list":
-                    lines = [" · ".join(str(v) for v in item.values() if v) for item in value]
-                    items.append({"label": q.label, "lines": lines or [self.label("none_value")]})
-                elif isinstance(value, dict):
-                    items.append({"label": q.label, "lines": [v for v in value.values() if v]})
+                if q.kind == "list" and isinstance(value, list):
+                    lines = [
+                        " · ".join(str(v) for v in item.values() if v)
+                        for item in value
+                        if isinstance(item, dict)
+                    ]
+                    lines = [line for line in lines if line] or [self.label("none_value")]
+                    items.append({"label": q.label, "lines": lines})
+                elif isinstance(value, dict):  # one answer per interviewer
+                    lines = [str(v) for v in value.values() if v] or [self.label("skipped_value")]
+                    items.append({"label": q.label, "lines": lines})
                 else:
                     items.append({"label": q.label, "value": self.full_value(q, value), "lines": None})
             if items:
@@ -107,9 +105,9 @@ class YourData:
                 letters.append(
                     {"title": self.label("letter_title", name=letter.to_name), "body": letter.body}
                 )
-        sent_at = answers.get("letter_sent_at")
+        sent_at = dates.stored_moment(answers.get("letter_sent_at"))
         news = answers.get("news") if answers.get("news") in ("second", "offer", "rejected") else "waiting"
-        letter = dates.show_moment(datetime.fromisoformat(sent_at), self.tz) if sent_at else None
+        letter = dates.show_moment(sent_at, self.tz) if sent_at else None
         facts = {
             self.label("export_status"): self.label(f"export_status_{interview.status}"),
             self.label("export_news"): self.label(f"outcome_{news}"),
@@ -133,14 +131,14 @@ class YourData:
         lines = [self.msg("offers_header")]
         for interview in offers:
             answers = interview.answers
-            deadline = answers.get("offer_deadline")
+            deadline = dates.stored_day(answers.get("offer_deadline"))
             lines.append(
                 self.label(
                     "offer_line",
                     company=answers.get("company") or self.label("unnamed"),
                     base=answers.get("offer_base") or "?",
                     extras=answers.get("offer_extras") or "—",
-                    deadline=dates.show_day(datetime.fromisoformat(deadline).date()) if deadline else "—",
+                    deadline=dates.show_day(deadline) if deadline else "—",
                     decision=self.label(f"decision_{answers.get('offer_decision') or 'think'}"),
                 )
             )

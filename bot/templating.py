@@ -1,0 +1,39 @@
+"""The one Jinja2 environment for every text the bot drafts (letters, cards, sheets, export).
+
+A draft is built from answers a person may have skipped, left empty or never reached, so a
+missing value renders as nothing (never "None", never a crash); the templates say what to do
+when a value is absent. Tests render every template with a strict environment too, so a name
+misspelt in a template is still caught.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import ChainableUndefined, Environment, PackageLoader, Template, Undefined
+
+
+def _blank_none(value: Any) -> Any:
+    """What a `{{ ... }}` prints: None (a skipped answer) prints as nothing."""
+    return "" if value is None else value
+
+
+def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
+    """An environment over bot/templates; `StrictUndefined` for tests that look for misspelt names."""
+    return Environment(
+        loader=PackageLoader("bot", "templates"),
+        undefined=undefined,
+        finalize=_blank_none,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        autoescape=False,  # plain text and Markdown for chat; adapters escape for their platform
+    )
+
+
+_ENV = environment()
+
+
+def template(name: str) -> Template:
+    """A template of bot/templates. Callers load theirs at import, so a turn reads no file."""
+    return _ENV.get_template(name)
