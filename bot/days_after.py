@@ -10,7 +10,8 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot import dates, letters
-from bot.messages import Attachment, Button
+from bot.flow import Flow
+from bot.messages import Attachment, Button, Reply
 from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
 
 if TYPE_CHECKING:
@@ -19,6 +20,13 @@ if TYPE_CHECKING:
 NEWS = ("second", "offer", "rejected", "not_yet")
 SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}
 MORNING = time(9, 0)
+
+
+def fallback_nudge(interview: Interview, kind: str, flow: Flow) -> list[Reply]:
+    """A reminder of `kind` worded from nothing but the company: what is sent when the usual
+    wording fails, so that a broken template never costs the person the reminder itself."""
+    text = flow.message("nudge_fallback", what=flow.label(f"kind_{family(kind)}"), company=interview.company)
+    return [Reply(text, (Button(flow.label("resume_debrief"), f"iv:{interview.id}:resume"),))]
 
 
 class DaysAfter:
@@ -49,10 +57,7 @@ class DaysAfter:
 
     def nudge_fallback(self, kind: str) -> None:
         """A plain reminder of its kind, for when the usual wording lacks what it needs."""
-        self.say(
-            self.msg("nudge_fallback", what=self.kind_label(kind), company=self.iv.company),
-            self.iv_buttons(("resume_debrief", "resume")),
-        )
+        self.replies.extend(fallback_nudge(self.iv, kind, self.flow))
 
     def iv_buttons(self, *pairs: tuple[str, str]) -> tuple[Button, ...]:
         """Buttons about this interview, from (label key, verb) pairs."""

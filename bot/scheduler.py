@@ -94,7 +94,11 @@ class NudgeScheduler:
                 delivered = await self._deliver(nudge)
                 # Recorded right after its own send: a crash can then repeat at most the one in flight.
                 await asyncio.to_thread(
-                    self.service.record_delivery, nudge.nudge_id, delivered=delivered, attempts=nudge.attempts
+                    self.service.record_delivery,
+                    nudge.nudge_id,
+                    delivered=delivered,
+                    attempts=nudge.attempts,
+                    kind=nudge.kind,
                 )
                 sent += delivered
             self.sweeps += 1

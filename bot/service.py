@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot import engine, nudges
+from bot import days_after, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.messages import Incoming, Reply, UserKey
@@ -55,6 +56,7 @@ class PreparedNudge:
     user: UserKey
     replies: list[Reply]
     attempts: int
+    kind: str = ""
 
 
 class ConversationService:
@@ -264,10 +266,13 @@ class ConversationService:
                 continue
             try:
                 ready = self._prepare_one(nudge, now=now)
-            except Exception as exc:
+            except DBAPIError as exc:  # the database, not the nudge: try again later
                 _log_failure("nudge", exc, kind=nudge.kind)
-                self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts)
+                self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts, kind=nudge.kind)
                 continue
+            except Exception as exc:  # its wording crashed: the same crash would come back every retry
+                _log_failure("nudge", exc, kind=nudge.kind)
+                ready = self._prepare_fallback(nudge, now=now)
             if ready is not None:
                 prepared.append(ready)
         return prepared
@@ -275,7 +280,9 @@ class ConversationService:
     def _prepare_one(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
         key = nudge.user
         with self._lock(key), self.db.transaction() as session:
-            user = repository.lock_user(session, key, now=now)
+            user = repository.find_user(session, key)
+            if user is None:  # forgotten since the claim: its nudges went with it
+                return None
             row = repository.load_interview(session, user, nudge.interview_id)
             interview = repository.to_domain(row)
             conversation = user.conversation or engine.new_conversation()
@@ -285,7 +292,13 @@ class ConversationService:
                 return None
             paused = conversation.get("paused_until")
             if paused and datetime.fromisoformat(paused) > now:  # paused since the claim: back in line
-                nudge_store.retry_at(session, nudge.id, due=nudge.due_at)
+                nudge_store.retry_at(session, nudge.id, due=nudge.due_at, attempts=nudge.attempts - 1)
+                return None
+            # Overdue after downtime, or a retry after a failed send, that falls in the person's night:
+            # it waits for the end of their quiet hours, and is judged stale or not then.
+            wake = nudges.waking(now, tz, self.quiet_hours)
+            if wake > now:
+                nudge_store.retry_at(session, nudge.id, due=wake, attempts=nudge.attempts - 1)
                 return None
             conversation, replies = self._step(
                 session,
@@ -295,7 +308,25 @@ class ConversationService:
                 subject_id=nudge.interview_id,
             )
             repository.save_conversation(session, user, conversation, display_name=None, now=now)
-        return PreparedNudge(nudge.id, key, replies, nudge.attempts) if replies else None
+        return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind) if replies else None
+
+    def _prepare_fallback(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
+        """The plain wording of a nudge whose own wording crashed; if even that fails, give it up."""
+        try:
+            with self.db.transaction() as session:
+                user = repository.find_user(session, nudge.user)
+                interview = repository.to_domain(
+                    repository.load_interview(session, user, nudge.interview_id) if user else None
+                )
+                if interview is None:
+                    nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
+                    return None
+                replies = days_after.fallback_nudge(interview, nudge.kind, self.flow)
+        except Exception as exc:
+            _log_failure("nudge fallback", exc, kind=nudge.kind)
+            self._finish(nudge.id, nudge_store.FAILED)
+            return None
+        return PreparedNudge(nudge.id, nudge.user, replies, nudge.attempts, nudge.kind)
 
     def _worth_sending(
         self, nudge: nudge_store.Claimed, interview: engine.Interview, *, tz: ZoneInfo, now: datetime
@@ -311,9 +342,8 @@ class ConversationService:
             quiet=self.quiet_hours,
         )
         due = wanted.get(nudge.kind)
-        if due is None or nudges.expired(
-            nudge.kind, answers=interview.answers, due=nudge.due_at, now=now, tz=tz
-        ):
+        # Stale or not is judged from when the policy wanted it, not from when a night deferred it to.
+        if due is None or nudges.expired(nudge.kind, answers=interview.answers, due=due, now=now, tz=tz):
             return False
         family = nudges.family(nudge.kind)
         return not any(
@@ -322,13 +352,14 @@ class ConversationService:
             if kind != nudge.kind
         )
 
-    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int) -> None:
-        """After the adapter tried to send: mark it sent, or try again later, or give up."""
+    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
+        """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
         now = self.clock()
         with self.db.transaction() as session:
             if delivered:
                 nudge_store.finish(session, nudge_id, status=nudge_store.SENT, now=now)
             elif attempts >= MAX_SEND_ATTEMPTS:
+                log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
                 nudge_store.finish(session, nudge_id, status=nudge_store.FAILED, now=now)
             else:
                 nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))

@@ -116,9 +116,15 @@ def finish(session: Session, nudge_id: int, *, status: str, now: datetime) -> No
     session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
 
 
-def retry_at(session: Session, nudge_id: int, *, due: datetime) -> None:
-    """Put a claimed nudge back to be tried again at `due` (a failed send, or a paused person)."""
-    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(status=PENDING, due_at=due))
+def retry_at(session: Session, nudge_id: int, *, due: datetime, attempts: int | None = None) -> None:
+    """Put a claimed nudge back to be tried again at `due` (a failed send, a paused person, the night).
+
+    `attempts` undoes the claim's count when nothing was tried (waiting is no failed attempt).
+    """
+    values: dict = {"status": PENDING, "due_at": due}
+    if attempts is not None:
+        values["attempts"] = attempts
+    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
 
 
 def views_for(session: Session, user_pk: int, *, sent_since: datetime) -> tuple[NudgeView, ...]:

@@ -35,12 +35,19 @@ def prune_events(session: Session, *, before: datetime) -> int:
     return session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)).rowcount
 
 
+def _identity(key: UserKey) -> Any:
+    return (User.platform == key.platform) & (User.workspace == key.workspace) & (User.user_id == key.user_id)
+
+
+def find_user(session: Session, key: UserKey) -> User | None:
+    """The person's row locked until the transaction ends, or None: never created (a sweep must not
+    bring back a person who was just forgotten)."""
+    return session.scalars(select(User).where(_identity(key)).with_for_update()).first()
+
+
 def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:
     """The person's row, created on first contact and locked until the transaction ends."""
-    query = select(User).where(
-        User.platform == key.platform, User.workspace == key.workspace, User.user_id == key.user_id
-    )
-    locked = query.with_for_update()
+    locked = select(User).where(_identity(key)).with_for_update()
     user = session.scalars(locked).first()
     if user is None:
         session.execute(

@@ -130,7 +130,7 @@ def test_a_second_interview_gets_a_prep_sheet_and_reminders(service, clock):
     chat.say("a panel with the design team")
     chat.say("tell the onboarding story with numbers")
     assert "Prep sheet · ACME" in chat.last and "tell the onboarding story with numbers" in chat.last
-    clock.advance(days=4, hours=8)  # Mon 7 Dec 18:10: the evening before
+    clock.advance(days=4, hours=3)  # Mon 7 Dec 18:10: the evening before
     [evening] = deliver(service)
     assert "is tomorrow" in evening and "Prep sheet" in evening
 
@@ -165,7 +165,7 @@ def test_a_failed_send_is_retried_with_backoff_then_given_up(service, clock, sql
         with sqlite_db.transaction() as session:
             row = session.get(Nudge, nudge.nudge_id)
             waits.append(row.due_at - clock.now if row.status == "pending" else row.status)
-        clock.advance(hours=1)
+        clock.advance(minutes=20)  # every retry within waking hours (see test_nudge_trust for the night)
     assert waits == [timedelta(minutes=m) for m in (1, 2, 4, 8)] + ["failed"]
 
 
