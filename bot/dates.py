@@ -66,6 +66,11 @@ def _rewrite(text: str, local_now: datetime) -> str:
     return text
 
 
+# Two days inside the range a datetime can hold, so that showing them in any zone still works.
+_EDGE_LATE = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+_EDGE_EARLY = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+
+
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> datetime | None:
     """The moment `text` names, as an aware UTC datetime, or None when it names none.
 
@@ -89,7 +94,10 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> dat
     )
     if parsed is None:
         return None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # "Dec 31 9999 11pm" west of UTC: past the last moment a datetime holds
+        return _EDGE_LATE if parsed.year > 1 else _EDGE_EARLY  # which every caller's limits refuse
 
 
 def parse_day(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> date | None:
@@ -140,6 +148,7 @@ _DURATION = re.compile(
     r"^(?:for |in )?(?:(?P<n>\d+|an?|one|two|three)\s*)?"
     r"(?P<unit>m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$"
 )
+FAR_AHEAD = timedelta(days=100 * 366)  # stands for a duration too long to compute
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
 
@@ -150,7 +159,10 @@ def parse_later(text: str, *, now: datetime, tz: ZoneInfo, morning: time = time(
     if match := _DURATION.match(words):
         amount = match["n"] or "1"
         count = int(amount) if amount.isdecimal() else _SMALL[amount]
-        return now + timedelta(**{_UNITS[match["unit"][0]]: count})
+        try:
+            return now + timedelta(**{_UNITS[match["unit"][0]]: count})
+        except OverflowError:  # "snooze 99999999 days": far beyond any limit, so say it as that
+            return now + FAR_AHEAD
     moment = parse_when(words, now=now, tz=tz, prefer="future")
     if moment is None or moment <= now:
         return None

@@ -251,6 +251,7 @@ class DaysAfter:
             created_at=self.iv.created_at,
             tz=self.tz,
             quiet=self.snap.quiet_hours,
+            step=self.flow.section_of[self.pos["q"]].step if self.pos else 1,
         )
 
     def next_checkin(self) -> str:

@@ -17,6 +17,7 @@ IN_PROGRESS, DONE, CANCELLED, UPCOMING = "in_progress", "done", "cancelled", "up
 OUTCOMES = ("second", "offer", "rejected")
 
 UNFINISHED_AFTER = timedelta(hours=2)
+DEBRIEF_STEPS = 3  # notes, assessment, letter: what "finish your debrief" is about
 THANK_YOU = {
     "email": (("thank_you_1", timedelta(hours=3)), ("thank_you_2", timedelta(hours=20))),
     # A letter by post should leave the same day, so its reminders come sooner.
@@ -142,8 +143,12 @@ def planned(
     created_at: datetime,
     tz: ZoneInfo,
     quiet: QuietHours,
+    step: int = 1,
 ) -> dict[str, datetime]:
-    """Every nudge this interview wants, by kind, each due in waking hours (UTC datetimes)."""
+    """Every nudge this interview wants, by kind, each due in waking hours (UTC datetimes).
+
+    `step` is where the interview stands (1-6): "finish your debrief, notes fade" is about steps 1-3.
+    """
     wanted: dict[str, datetime] = {}
     interview_at = _iso(answers.get("interview_at")) or created_at
     news = answers.get("news")
@@ -154,7 +159,7 @@ def planned(
 
     touched = _iso(cursor.get("touched_at"))
     unfinished = ""
-    if status == IN_PROGRESS and touched is not None and cursor.get("pos"):
+    if status == IN_PROGRESS and touched is not None and cursor.get("pos") and step <= DEBRIEF_STEPS:
         # On the quarter hour, so that answers given in a row do not move it each time.
         due = _next_quarter(touched + UNFINISHED_AFTER)
         # One a day at most: a new day of silence earns a new reminder, one already sent stays sent.

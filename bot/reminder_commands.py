@@ -71,7 +71,13 @@ class ReminderCommands:
             when = dates.show_moment(nudge.due_at, self.tz)
             what = self.kind_label(nudge.kind)
             lines.append(
-                self.label("reminder_line", number=number, when=when, what=what, company=nudge.company)
+                self.label(
+                    "reminder_line",
+                    number=number,
+                    when=when,
+                    what=what,
+                    company=nudge.company or self.label("unnamed"),
+                )
             )
             verb = f"iv:{nudge.interview_id}:drop:{base_kind(nudge.kind)}"
             buttons.append(Button(self.label("drop_button", number=number), verb))
@@ -108,7 +114,7 @@ class ReminderCommands:
     def cmd_snooze(self, command: Command) -> None:
         if self.need("nudges"):
             return
-        until = self.later(command, default=DEFAULT_SNOOZE, problem="snooze_how")
+        until = self.later(command, default=DEFAULT_SNOOZE, problem="snooze")
         if until is None:
             return
         target = self.snooze_target()
@@ -140,8 +146,11 @@ class ReminderCommands:
         if not command.words:
             return self.now + default
         until = dates.parse_later(command.words, now=self.now, tz=self.tz)
-        if until is None or not self.now + MIN_AHEAD <= until <= self.now + MAX_AHEAD:
-            self.words_or_answer(command, problem)
+        if until is not None and until > self.now + MAX_AHEAD:  # clear words, too far: say the limit
+            self.retry(f"{problem}_too_far")
+            return None
+        if until is None or until < self.now + MIN_AHEAD:
+            self.words_or_answer(command, f"{problem}_how")
             return None
         return until
 
@@ -166,7 +175,7 @@ class ReminderCommands:
         return self.msg("paused", until=dates.show_moment(self.paused_until(), self.tz))
 
     def cmd_pause(self, command: Command) -> None:
-        until = self.later(command, default=DEFAULT_PAUSE, problem="pause_how")
+        until = self.later(command, default=DEFAULT_PAUSE, problem="pause")
         if until is None:
             return
         self.conv["paused_until"] = until.isoformat()
@@ -222,6 +231,9 @@ class ReminderCommands:
             self.words_or_answer(command, "upcoming_how")
             return
         start, end = span
+        if start > self.now + MAX_AHEAD:
+            self.retry("upcoming_too_far", when=dates.show_moment(start, self.tz, year=True))
+            return
         from bot.engine import UPCOMING, Interview
 
         self.iv = Interview(id=self.new_id, status=UPCOMING, created_at=self.now)

@@ -232,13 +232,17 @@ class ConversationService:
         nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     def _wanted(self, interview: engine.Interview, conversation: dict) -> dict[str, datetime]:
+        return self._policy(interview, tz=zone(self.timezone_of(conversation)))
+
+    def _policy(self, interview: engine.Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
         return nudges.planned(
             status=interview.status,
             answers=interview.answers,
             cursor=interview.cursor,
             created_at=interview.created_at,
-            tz=zone(self.timezone_of(conversation)),
+            tz=tz,
             quiet=self.quiet_hours,
+            step=engine.step_of(interview, self.flow),
         )
 
     # ------------------------------------------------------------------ nudges
@@ -333,14 +337,7 @@ class ConversationService:
     ) -> bool:
         """Still wanted, not stale, and not overtaken by a later one of its family that is due too
         (which another process may have claimed: the check cannot rely on one claim's batch)."""
-        wanted = nudges.planned(
-            status=interview.status,
-            answers=interview.answers,
-            cursor=interview.cursor,
-            created_at=interview.created_at,
-            tz=tz,
-            quiet=self.quiet_hours,
-        )
+        wanted = self._policy(interview, tz=tz)
         due = wanted.get(nudge.kind)
         # Stale or not is judged from when the policy wanted it, not from when a night deferred it to.
         if due is None or nudges.expired(nudge.kind, answers=interview.answers, due=due, now=now, tz=tz):

@@ -51,7 +51,7 @@ class YourData:
                 number=n,
                 when=dates.show_moment(nudge.due_at, self.tz),
                 what=self.kind_label(nudge.kind),
-                company=nudge.company,
+                company=nudge.company or self.label("unnamed"),
             )
             for n, nudge in enumerate(self.pending(), start=1)
         ]

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot.days_after import DaysAfter
 from bot.service import ConversationService
 from storage.models import Nudge, User
+from tests.chat import Chat
 from tests.test_nudges import deliver, due, finished, statuses
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -97,3 +98,23 @@ def test_a_sweep_that_claimed_a_nudge_never_brings_back_a_forgotten_person(servi
     with sqlite_db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
         assert session.scalar(select(func.count()).select_from(Nudge)) == 0
+
+
+def test_no_finish_your_debrief_reminder_about_an_interview_at_step_6(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)
+    deliver(service, chat)
+    chat.click("Rejected")
+    assert "Step 6 of 6" in chat.last and "How are you feeling" in chat.last
+    clock.advance(hours=5)  # in the middle of step 6, quiet for hours
+    assert not any("waiting at step" in text for text in deliver(service))
+
+
+def test_no_finish_your_debrief_reminder_once_the_debrief_is_cancelled(service, clock):
+    chat = Chat(service)
+    for line in ("hi", "ACME", "Nurse"):
+        chat.say(line)
+    chat.say("cancel")
+    chat.click("Yes")
+    clock.advance(hours=5)
+    assert not any("waiting at step" in text for text in deliver(service))
