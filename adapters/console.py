@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import getpass
 import io
+import os
 import re
 import select
 import sys
@@ -19,6 +20,7 @@ from bot.service import ConversationService
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
+_SAFE_NAME = re.compile(r"[^\w.-]+")
 _ANSI_BOLD, _ANSI_DIM, _ANSI_RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
@@ -56,6 +58,27 @@ def render(replies: list[Reply], *, pretty: bool = False, first_number: int = 1)
     return "\n\n".join(blocks)
 
 
+def write_private(folder: Path, name: str, text: str) -> Path:
+    """Write `text` to a new file readable by its owner alone, in a folder only they can open.
+
+    The mode is set when the file is created, not after; a name already taken gets "-2", "-3"…,
+    so two exports in the same minute never overwrite each other.
+    """
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, 1000):
+        path = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(text)
+        return path
+    raise FileExistsError(f"no free name for {name} in {folder}")
+
+
 class ConsoleAdapter:
     """Chat with Debrief in a terminal or through a pipe. Exits at end of input."""
 
@@ -79,6 +102,7 @@ class ConsoleAdapter:
         self.export_dir = export_dir or Path.cwd()
         self.buttons: list[Button] = []
         self._stopping = False
+        service.on_forget(self._forget_files)
 
     async def start(self) -> None:
         await self._turn(Incoming(user=self.user, kind="open", display_name=self.display_name))
@@ -156,12 +180,24 @@ class ConsoleAdapter:
             if attachment is None or attachment.filename is None:
                 shown.append(reply)
                 continue
-            self.export_dir.mkdir(parents=True, exist_ok=True)
-            path = self.export_dir / Path(attachment.filename).name
-            path.write_text(attachment.body, encoding="utf-8")
-            path.chmod(0o600)  # a person's notes are theirs alone
+            self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # made here: private too
+            path = write_private(self.person_dir(), Path(attachment.filename).name, attachment.body)
             shown.append(Reply(f"{reply.text}\nSaved to {path}", reply.buttons))
         return shown
+
+    def person_dir(self) -> Path:
+        """This person's own export folder: each console person's files apart, for `forget me`."""
+        return self.export_dir / (_SAFE_NAME.sub("_", self.user.user_id).strip(".") or "me")
+
+    def _forget_files(self, user: UserKey) -> None:
+        """`forget me` leaves no export behind: the files this chat wrote for the person go too."""
+        if user != self.user:
+            return
+        folder = self.person_dir()
+        for path in folder.glob("debrief-*.md"):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a file of the person's own making stays, and the folder
+            folder.rmdir()
 
     def _print(self, replies: list[Reply], *, keep_buttons: bool = False) -> None:
         replies = self._save_files(replies)

@@ -79,6 +79,7 @@ class ConversationService:
         self.new_id = new_id
         self.flow = flow or load_flow()
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
+        self._forget_listeners: list[Callable[[UserKey], None]] = []
 
     def _lock(self, user: UserKey) -> threading.Lock:
         return self._locks[hash(user) % _LOCK_STRIPES]
@@ -87,11 +88,26 @@ class ConversationService:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""
         try:
             # One turn per person at a time in this process; the database lock covers other processes.
-            with self._lock(incoming.user), self.db.transaction() as session:
-                return self._turn(session, incoming)
+            with self._lock(incoming.user):
+                with self.db.transaction() as session:
+                    replies, forgotten = self._turn(session, incoming)
+                if forgotten:
+                    self._erase(incoming.user)
+                return replies
         except Exception as exc:
             _log_failure("turn", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
+
+    def on_forget(self, listener: Callable[[UserKey], None]) -> None:
+        """Call `listener(user)` once a person's data is deleted: an adapter deletes what it keeps
+        of theirs outside the database (the console's export files)."""
+        self._forget_listeners.append(listener)
+
+    def _erase(self, user: UserKey) -> None:
+        """After "forget me" committed: no trace in the database files, nor in an adapter's files."""
+        self.db.erase_deleted()
+        for listener in self._forget_listeners:
+            listener(user)
 
     def look(self, incoming: Incoming) -> list[Reply]:
         """A turn whose effects are thrown away: what `list` or `reminders` would say, saving nothing
@@ -99,21 +115,22 @@ class ConversationService:
         try:
             with self._lock(incoming.user), self.db.sessions() as session:
                 try:
-                    return self._turn(session, incoming)
+                    return self._turn(session, incoming)[0]
                 finally:
                     session.rollback()
         except Exception as exc:
             _log_failure("look", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
-    def _turn(self, session: Session, incoming: Incoming) -> list[Reply]:
+    def _turn(self, session: Session, incoming: Incoming) -> tuple[list[Reply], bool]:
+        """The turn's replies, and whether the person was forgotten in it."""
         now = self.clock()
         key = incoming.user
         if incoming.event_id and not repository.claim_event(
             session, platform=key.platform, event_id=incoming.event_id, now=now
         ):
             log.info("ignored a redelivered event (platform=%s)", key.platform)
-            return []
+            return [], False
         user = repository.lock_user(session, key, now=now)
         seeded = incoming.timezone and find_zone(incoming.timezone)
         if seeded and "timezone" not in (user.conversation or {}):  # the platform knows; a typed one wins
@@ -127,11 +144,10 @@ class ConversationService:
             subject_id=engine.subject_of(incoming.action),
             display_name=incoming.display_name,
         )
-        if conversation is not None:
-            repository.save_conversation(
-                session, user, conversation, display_name=incoming.display_name, now=now
-            )
-        return replies
+        if conversation is None:
+            return replies, True
+        repository.save_conversation(session, user, conversation, display_name=incoming.display_name, now=now)
+        return replies, False
 
     def _step(
         self,
@@ -363,7 +379,9 @@ class ConversationService:
 
     def forget_events_before(self, before: datetime) -> int:
         with self.db.transaction() as session:
-            return repository.prune_events(session, before=before)
+            pruned = repository.prune_events(session, before=before)
+        self.db.vacuum()  # PostgreSQL: the space of deleted people's rows is reused, not kept
+        return pruned
 
     def _finish(self, nudge_id: int, status: str) -> None:
         with self.db.transaction() as session:

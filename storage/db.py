@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -59,7 +60,24 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A deleted row's bytes are overwritten with zeros, so "forget me" leaves no words in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file readable by its owner alone before SQLite opens it (SQLite gives its
+    -wal and -shm files the same mode), and tighten the mode of files made before."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(mode=0o700, parents=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the database file {path}: {exc.strerror}") from exc
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -89,13 +107,7 @@ class Database:
         if self.dialect == "sqlite":
             database = parsed.database
             if database and database != ":memory:" and not database.startswith("file:"):
-                folder = Path(database).expanduser().parent
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise DatabaseError(
-                        f"cannot create the folder {folder} for the database: {exc.strerror}"
-                    ) from exc
+                _private_sqlite_file(Path(database).expanduser())
             options["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S}
         try:
             self.engine: Engine = create_engine(url, **options)
@@ -126,6 +138,27 @@ class Database:
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {reason}") from exc
+
+    def erase_deleted(self) -> None:
+        """After a person was deleted: leave none of their words in the database's files.
+
+        SQLite zeroes deleted rows (secure_delete), but older page images stay in the -wal file until
+        a checkpoint copies the database back and truncates it. PostgreSQL keeps deleted rows until
+        VACUUM (see `vacuum`, run by the daily upkeep, and the README).
+        """
+        if self.dialect == "sqlite":
+            raw = self.engine.raw_connection()  # outside any transaction, which a checkpoint needs
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
+    def vacuum(self) -> None:
+        """PostgreSQL: make the space of deleted rows free for reuse (daily upkeep); SQLite: nothing."""
+        if self.dialect != "postgresql":
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM users, interviews, nudges, processed_events")
 
     def dispose(self) -> None:
         self.engine.dispose()

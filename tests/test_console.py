@@ -183,6 +183,9 @@ def test_on_a_terminal_a_pasted_letter_arrives_as_one_message():
             self.seen.append(incoming)
             return [Reply("ok")]
 
+        def on_forget(self, listener):
+            pass
+
     master, slave = os.openpty()
     service = Recorder()
     with os.fdopen(slave, "r") as terminal:
