@@ -17,6 +17,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from adapters.base import Turns
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -133,7 +134,12 @@ class DebriefClient(discord.Client):
 
 class DiscordAdapter:
     """Discord for Debrief. With `gateway=False` it only sends (nudges) through the REST API: DMs
-    arrive on one gateway connection, so exactly one process should hold it."""
+    arrive on one gateway connection, so exactly one process should hold it.
+
+    discord.py runs each event's handler as its own task; the handlers here only take the event's
+    place in the person's line of turns (see `Turns`), so one person's events run in arrival order
+    and `stop()` can finish them.
+    """
 
     def __init__(
         self,
@@ -158,6 +164,7 @@ class DiscordAdapter:
         self.ready_timeout = ready_timeout
         self.client = DebriefClient(self)
         self._task: asyncio.Task[None] | None = None
+        self._turns = Turns(PLATFORM)
 
     async def start(self) -> None:
         """Log in (REST), and unless REST-only, connect to the gateway; returns once ready."""
@@ -175,6 +182,11 @@ class DiscordAdapter:
         log.info("Discord: connected as %s", self.client.user)
 
     async def stop(self) -> None:
+        """Ignore new events, finish the accepted turns and their replies, then disconnect.
+
+        Discord redelivers nothing a bot ignored, so the gateway stays open until the turns are done
+        (closing it first would close the connection their replies are sent on, too)."""
+        await self._turns.finish()
         if self._task is not None:
             self._task.remove_done_callback(_gateway_ended)
         await self.client.close()
@@ -201,15 +213,18 @@ class DiscordAdapter:
         if message.author.bot or message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return  # the bot itself, other bots, and system messages (pins, joins)
         if isinstance(message.channel, discord.DMChannel):  # strictly a DM: only there are notes taken
-            incoming = Incoming(
-                user=self.key(message.author),
-                text=message.content,
-                event_id=f"message:{message.id}",
-                display_name=message.author.global_name or message.author.name,
-            )
-            await self._post(message.channel, await self._turn(incoming))
+            self._turns.start(self.key(message.author), self._answer(message))
         elif self.client.user is not None and self.client.user in message.mentions:
-            await self.on_mention(message)
+            self._turns.start(self.key(message.author), self.on_mention(message))
+
+    async def _answer(self, message: discord.Message) -> None:
+        incoming = Incoming(
+            user=self.key(message.author),
+            text=message.content,
+            event_id=f"message:{message.id}",
+            display_name=message.author.global_name or message.author.name,
+        )
+        await self._post(message.channel, await self._turn(incoming))
 
     async def on_mention(self, message: discord.Message) -> None:
         """In a server: open the DM, then point to it. The message's words are never stored."""
@@ -234,7 +249,11 @@ class DiscordAdapter:
             )
 
     async def on_button(self, interaction: discord.Interaction, action: str) -> None:
-        await interaction.response.defer()  # within 3 seconds; the work follows
+        # The defer (within 3 seconds) goes at once; the work waits for the person's earlier turns.
+        ack = interaction.response.defer()
+        self._turns.start(self.key(interaction.user), self._click(interaction, action), ack=ack)
+
+    async def _click(self, interaction: discord.Interaction, action: str) -> None:
         incoming = Incoming(
             user=self.key(interaction.user),
             kind="action",
@@ -250,7 +269,12 @@ class DiscordAdapter:
     async def on_command(self, interaction: discord.Interaction, what: str) -> None:
         """/debrief: in a DM, answered there; in a server, privately (ephemeral) to the person alone."""
         private = not isinstance(interaction.channel, discord.DMChannel)
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        ack = interaction.response.defer(ephemeral=private, thinking=True)  # "thinking…" within 3 s
+        self._turns.start(
+            self.key(interaction.user), self._command(interaction, what, private=private), ack=ack
+        )
+
+    async def _command(self, interaction: discord.Interaction, what: str, *, private: bool) -> None:
         incoming = Incoming(
             user=self.key(interaction.user),
             text=what.strip() or "help",

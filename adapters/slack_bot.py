@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import slack_blocks
+from adapters.base import Turns
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -29,13 +31,19 @@ PLATFORM = "slack"
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/health"
 PROFILE_CACHE = 1000  # people whose name and zone are remembered between messages
+ACK_WAIT_S = 3.0  # Slack's own limit for an answer; stop() gives requests being answered no longer
 RATE_LIMIT_RETRIES = 3  # 429 answers waited out (Retry-After) before a send counts as failed
 # Messages a person typed. Edits, deletions, joins and bots' posts are not answers.
 ANSWER_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 
 
 class SlackAdapter:
-    """Slack for Debrief. With `app_token` it uses Socket Mode; otherwise it serves HTTP on `port`."""
+    """Slack for Debrief. With `app_token` it uses Socket Mode; otherwise it serves HTTP on `port`.
+
+    Every listener only takes the event's place in the person's line of turns (see `Turns`) and
+    returns; Bolt answers Slack after that (`process_before_response`), so an event Slack was told
+    "received" is always one the adapter holds, and `stop()` can finish it.
+    """
 
     def __init__(
         self,
@@ -66,7 +74,11 @@ class SlackAdapter:
             # Socket Mode needs no signature; Bolt still wants a value to start.
             signing_secret=signing_secret or "socket-mode",
             request_verification_enabled=app_token is None,
+            # The listeners below return at once (the work runs in `self._turns`), so answering
+            # after them is still fast, and no event is acknowledged before the adapter has it.
+            process_before_response=True,
         )
+        self._turns = Turns(PLATFORM)
         self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
@@ -85,7 +97,7 @@ class SlackAdapter:
             return
         web_app = self.app.web_app(path=EVENTS_PATH)
         web_app.router.add_get(HEALTH_PATH, _health)
-        self._runner = web.AppRunner(web_app)
+        self._runner = web.AppRunner(web_app, shutdown_timeout=ACK_WAIT_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
@@ -93,12 +105,15 @@ class SlackAdapter:
         log.info("Slack: listening on %s:%s%s", self.host, self.port, EVENTS_PATH)
 
     async def stop(self) -> None:
+        """Take no new events (close the socket, or the listening port once the requests being
+        answered are answered), then finish every accepted turn and its replies."""
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        await self._turns.finish()
 
     # ------------------------------------------------------------------ sending
 
@@ -133,6 +148,13 @@ class SlackAdapter:
         app.action(re.compile(r"^debrief_\d+$"))(self._on_action)
         app.command("/debrief")(self._on_command)
 
+    def _later(self, user_id: str, work: Coroutine[Any, Any, None]) -> None:
+        """Queue the work behind the person's earlier events. Call it before any `await`: arrival
+        order is the order of these calls. While stopping it raises, so Bolt answers Slack with an
+        error instead of "received" and Slack delivers the event again (to another process)."""
+        if not self._turns.start(user_id, work):
+            raise RuntimeError("Slack: stopping; the event is left for Slack to deliver again")
+
     async def _turn(self, incoming: Incoming) -> list[Reply]:
         return await asyncio.to_thread(self.service.handle, incoming)
 
@@ -163,6 +185,10 @@ class SlackAdapter:
             return
         if not event.get("user"):
             return
+        self._later(event["user"], self._answer(event, body))
+
+    async def _answer(self, event: dict, body: dict) -> None:
+        """A message in the DM: the person's profile (asked once), the turn, the replies."""
         name, tz = await self._profile(event["user"])
         incoming = Incoming(
             user=UserKey(PLATFORM, body.get("team_id") or event.get("team") or "-", event["user"]),
@@ -177,6 +203,9 @@ class SlackAdapter:
         """In a channel: a short threaded pointer, then the conversation moves to a DM."""
         if event.get("bot_id"):
             return
+        self._later(event["user"], self._point_to_dm(event, body))
+
+    async def _point_to_dm(self, event: dict, body: dict) -> None:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         name, tz = await self._profile(event["user"])
         greeting = Incoming(
@@ -195,6 +224,9 @@ class SlackAdapter:
     async def _on_home(self, event: dict, body: dict) -> None:
         if event.get("tab") not in (None, "home"):
             return
+        self._later(event["user"], self._publish_home(event, body))
+
+    async def _publish_home(self, event: dict, body: dict) -> None:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         _, tz = await self._profile(event["user"])
         replies = []
@@ -207,7 +239,10 @@ class SlackAdapter:
         await ack()
 
     async def _on_action(self, ack: Any, body: dict, action: dict) -> None:
+        self._later(body["user"]["id"], self._click(body, action))
         await ack()  # within 3 seconds; the work follows
+
+    async def _click(self, body: dict, action: dict) -> None:
         user = body["user"]
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         incoming = Incoming(
@@ -227,7 +262,10 @@ class SlackAdapter:
     async def _on_command(self, ack: Any, command: dict) -> None:
         """/debrief [help|new|status|…], answered in the person's own DM with the bot: never in a
         shared channel, and the bot is no member of a DM between two people where it may be typed."""
+        self._later(command["user_id"], self._command(command))
         await ack()
+
+    async def _command(self, command: dict) -> None:
         key = UserKey(PLATFORM, command.get("team_id") or "-", command["user_id"])
         name, tz = await self._profile(command["user_id"])
         text = slack_blocks.unescape(command.get("text") or "").strip() or "help"

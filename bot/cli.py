@@ -102,7 +102,8 @@ def _secret(value: Any) -> str | None:
 
 
 def _serve(settings: Settings) -> int:
-    """Run the bot for the configured platforms, with the reminder scheduler, until stopped."""
+    """Run the bot for the configured platforms, with the reminder scheduler, until SIGINT or SIGTERM;
+    then stop taking events, finish the accepted ones, and exit 0."""
     from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
 
@@ -133,9 +134,8 @@ def _serve(settings: Settings) -> int:
         finally:
             starting.cancel()
             stopped.cancel()
-            await scheduler.stop()
-            for adapter in adapters.values():
-                await adapter.stop()
+            await scheduler.stop()  # its sweep in progress still sends through the adapters
+            await _stop_all(adapters)
 
     try:
         asyncio.run(serve())
@@ -150,6 +150,15 @@ def _serve(settings: Settings) -> int:
 async def _start_all(adapters: dict[str, Any]) -> None:
     for adapter in adapters.values():
         await adapter.start()
+
+
+async def _stop_all(adapters: dict[str, Any]) -> None:
+    """Stop every adapter at once: each waits for its own turns in flight, so the waits overlap
+    instead of adding up. A failure is raised once all have stopped."""
+    results = await asyncio.gather(*(adapter.stop() for adapter in adapters.values()), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
 def _discord_invite(app_id: str | None) -> int:

@@ -25,6 +25,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.rate_limited: dict[str, int] = {}  # method -> how many 429s to answer first
+        self.slow: dict[str, list[float]] = {}  # method -> seconds to wait before each next answer
         self.users = {"U1": {"real_name": "Maya Rivera", "tz": "Europe/Berlin"}}
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -64,6 +65,8 @@ class FakeSlack:
                 if isinstance(params.get(key), str):
                     params[key] = json.loads(params[key])
         params = {**dict(request.query), **params}  # some methods send their arguments in the URL
+        if self.slow.get(method):
+            await asyncio.sleep(self.slow[method].pop(0))  # a slow Slack: the bot's turns stay in flight
         if self.rate_limited.get(method):
             self.rate_limited[method] -= 1
             self.calls.append((f"{method}:429", params))

@@ -252,3 +252,39 @@ def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
     assert code == 1
     assert "debrief: Discord refused the connection" in errors
     assert "secret-token-value" not in errors and "Traceback" not in errors
+
+
+def test_a_persons_messages_are_answered_in_the_order_sent(service):
+    import time
+
+    real_handle, seen = service.handle, []
+
+    def slow_first(incoming):  # the first turn is slow to get going (a busy thread pool, a slow disk)
+        seen.append(incoming.text)
+        if len(seen) == 1:
+            time.sleep(0.5)
+        return real_handle(incoming)
+
+    service.handle = slow_first
+
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            await fake.dm("hi")
+            await asyncio.sleep(0.1)  # she types the company name right away
+            await fake.dm("ACME")
+
+            def answers() -> list[str]:
+                return [
+                    p["content"]
+                    for p in fake.posts
+                    if "Which company" in p["content"] or "which role" in p["content"]
+                ]
+
+            await wait_for(
+                lambda: len(answers()) >= 2
+            )  # the role asked next, or (overtaken) the company twice
+            assert "which role was it for at ACME?" in answers()[1], text(fake.posts)
+        with service.db.transaction() as session:
+            assert session.scalars(select(Interview.company)).one() == "ACME"
+
+    asyncio.run(scenario())

@@ -398,3 +398,24 @@ def test_a_redelivered_mention_points_to_the_dm_once(service):
             assert len([p for p in fake.of("chat.postMessage") if p["channel"] == "C0001"]) == 1
 
     asyncio.run(scenario())
+
+
+def test_a_persons_messages_are_answered_in_the_order_sent_while_users_info_is_slow(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            fake.slow["users.info"] = [0.5]  # the profile fetched before Maya's first turn takes a while
+            assert await client.dm("hi") == 200
+            await asyncio.sleep(0.1)  # she types the company name right away
+            assert await client.dm("ACME") == 200
+
+            def posts() -> list[str]:
+                return [texts([post]) for post in fake.of("chat.postMessage")]
+
+            # Both answered: the role asked next, or (overtaken) the company asked twice.
+            await wait_for(lambda: sum("Which company" in p or "which role" in p for p in posts()) >= 2)
+            answers = [p for p in posts() if "Which company" in p or "which role" in p]
+            assert "which role was it for at ACME?" in answers[1], posts()
+        with service.db.transaction() as session:
+            assert session.scalars(select(Interview.company)).one() == "ACME"
+
+    asyncio.run(scenario())
