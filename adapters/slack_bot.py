@@ -7,8 +7,11 @@ threaded pointer and a DM is opened, and nothing a person wrote is ever posted t
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
@@ -35,6 +38,10 @@ ACK_WAIT_S = 3.0  # Slack's own limit for an answer; stop() gives requests being
 RATE_LIMIT_RETRIES = 3  # 429 answers waited out (Retry-After) before a send counts as failed
 # Messages a person typed. Edits, deletions, joins and bots' posts are not answers.
 ANSWER_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
+# Slack's request signing: a Unix timestamp in seconds and v0= with a hex HMAC-SHA256.
+TIMESTAMP_SHAPE = re.compile(r"[0-9]{1,15}")
+SIGNATURE_SHAPE = re.compile(r"v0=[0-9a-f]{64}")
+MAX_REQUEST_AGE_S = 300  # Slack's own advice: older requests may be replays
 
 
 class SlackAdapter:
@@ -79,6 +86,7 @@ class SlackAdapter:
             process_before_response=True,
         )
         self._turns = Turns(PLATFORM)
+        self._signing_secret = signing_secret or ""
         self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
         self._runner: web.AppRunner | None = None
         self._socket: Any = None
@@ -97,6 +105,7 @@ class SlackAdapter:
             return
         web_app = self.app.web_app(path=EVENTS_PATH)
         web_app.router.add_get(HEALTH_PATH, _health)
+        web_app.middlewares.append(self._signed_only)
         self._runner = web.AppRunner(web_app, shutdown_timeout=ACK_WAIT_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -114,6 +123,28 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
         await self._turns.finish()
+
+    @web.middleware
+    async def _signed_only(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """Answer 401 to an event request Slack did not sign, before Bolt reads it.
+
+        Bolt checks signatures too, but `int()`s the timestamp header (so `abc`, an empty value or
+        `1e10` end in a traceback and a 500) and decodes the body first (so bytes that are no
+        UTF-8 do as well); here a request is bytes and headers until it is known to be Slack's.
+        """
+        if request.method != "POST" or request.path != EVENTS_PATH:
+            return await handler(request)
+        refused = _unsigned_because(
+            secret=self._signing_secret,
+            body=await request.read(),  # kept by aiohttp: Bolt reads the same bytes afterwards
+            timestamp=request.headers.get("X-Slack-Request-Timestamp", ""),
+            signature=request.headers.get("X-Slack-Signature", ""),
+            now=time.time(),
+        )
+        if refused:
+            log.info("Slack: refused a request (401): %s", refused)
+            return web.json_response({"error": "invalid request"}, status=401)
+        return await handler(request)
 
     # ------------------------------------------------------------------ sending
 
@@ -245,13 +276,13 @@ class SlackAdapter:
     async def _click(self, body: dict, action: dict) -> None:
         user = body["user"]
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        key = UserKey(PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"])
         incoming = Incoming(
-            user=UserKey(
-                PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"]
-            ),
+            user=key,
             kind="action",
             action=action.get("value") or "",
-            event_id=f"action:{action.get('action_ts')}" if action.get("action_ts") else None,
+            # action_ts is a time, not an id: two people's clicks can carry the same one.
+            event_id=_event_id("action", key, action.get("action_ts")),
         )
         replies = await self._turn(incoming)
         if channel and body.get("container", {}).get("type") != "view":
@@ -269,8 +300,41 @@ class SlackAdapter:
         key = UserKey(PLATFORM, command.get("team_id") or "-", command["user_id"])
         name, tz = await self._profile(command["user_id"])
         text = slack_blocks.unescape(command.get("text") or "").strip() or "help"
-        await self.send(key, await self._turn(Incoming(user=key, text=text, display_name=name, timezone=tz)))
+        incoming = Incoming(
+            user=key,
+            text=text,
+            # Unique to one invocation, and the same in a replayed request: handled once.
+            event_id=_event_id("command", key, command.get("trigger_id")),
+            display_name=name,
+            timezone=tz,
+        )
+        await self.send(key, await self._turn(incoming))
 
 
 async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
+
+
+def _event_id(kind: str, user: UserKey, token: str | None) -> str | None:
+    """A processed-event key for a click or a command, unique per workspace and person.
+
+    >>> _event_id("action", UserKey("slack", "T1", "U1"), "1700000000.000100")
+    'action:T1:U1:1700000000.000100'
+    """
+    return f"{kind}:{user.workspace}:{user.user_id}:{token}" if token else None
+
+
+def _unsigned_because(*, secret: str, body: bytes, timestamp: str, signature: str, now: float) -> str | None:
+    """Why a request is not signed by Slack with `secret`, or None when it is.
+
+    Slack signs `v0:{timestamp}:{body}` with HMAC-SHA256; a timestamp over five minutes off
+    may be a replay (or this machine's clock is wrong, which an operator should hear about).
+    """
+    if not TIMESTAMP_SHAPE.fullmatch(timestamp) or not SIGNATURE_SHAPE.fullmatch(signature):
+        return "missing or malformed signature headers"
+    if abs(now - int(timestamp)) > MAX_REQUEST_AGE_S:
+        return "timestamp more than 5 minutes from this machine's clock"
+    expected = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+    if not hmac.compare_digest("v0=" + expected.hexdigest(), signature):
+        return "signature does not match SLACK_SIGNING_SECRET"
+    return None

@@ -9,6 +9,7 @@ import signal
 import sys
 from typing import Any
 
+from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
 
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"debrief: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.setup(settings.log_level)  # keeps the SDKs' payload logs out, whatever the level
     user_name = getattr(args, "user", None)
     try:
         time_scale = getattr(args, "time_scale", 1.0)

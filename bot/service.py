@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot import days_after, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
+from bot.logs import operator_cause
 from bot.messages import Incoming, Reply, UserKey
 from storage import nudge_store, repository
 from storage.db import Database
@@ -389,12 +390,15 @@ class ConversationService:
 
 
 def _log_failure(what: str, exc: BaseException, **context: str) -> None:
-    """Log a failure without the exception's message, which can quote what a person wrote."""
+    """Log a failure without the exception's message, which can quote what a person wrote; a known
+    database cause an operator can act on ("database or disk is full") is named."""
     details = ", ".join(f"{k}={v}" for k, v in context.items())
+    cause = operator_cause(exc)
     log.error(
-        "%s failed (%s): %s\n%s",
+        "%s failed (%s): %s%s\n%s",
         what,
         details,
         type(exc).__name__,
+        f": {cause}" if cause else "",
         "".join(traceback.format_tb(exc.__traceback__)),
     )

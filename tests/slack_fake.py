@@ -158,7 +158,8 @@ def dm_event(text: str, user: str = "U1") -> dict[str, Any]:
     }
 
 
-def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def sign(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | str | None = None) -> dict[str, str]:
+    """Slack's headers for `body`; a `timestamp` string is sent as it is (`abc`, `1e10`), signed."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
@@ -171,8 +172,10 @@ class SlackClient:
         self.url = url
         self.events = 0
 
-    async def post(self, body: bytes, content_type: str, **headers: str) -> int:
-        signed = {**sign(body), **headers}
+    async def post(
+        self, body: bytes, content_type: str, *, timestamp: str | None = None, **headers: str
+    ) -> int:
+        signed = {**sign(body, timestamp=timestamp), **headers}
         async with (
             ClientSession() as session,
             session.post(self.url, data=body, headers={"Content-Type": content_type, **signed}) as resp,
@@ -206,11 +209,13 @@ class SlackClient:
             urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
         )
 
-    async def command(self, text: str, *, user: str = "U1", channel: str = "C0001") -> int:
+    async def command(
+        self, text: str, *, user: str = "U1", channel: str = "C0001", trigger_id: str | None = None
+    ) -> int:
         form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
                 "channel_name": "general", "user_id": user, "user_name": "maya", "command": "/debrief",
                 "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/none",
-                "trigger_id": "t"}  # fmt: skip
+                "trigger_id": trigger_id or f"{time.time_ns()}.{user}.t"}  # fmt: skip
         return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
 
 
