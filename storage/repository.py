@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +20,20 @@ def _insert(session: Session, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
+def event_key(event_id: str) -> str:
+    """What is stored of a platform event id: its SHA-256 digest."""
+    return hashlib.sha256(event_id.encode()).hexdigest()
+
+
 def claim_event(session: Session, *, platform: str, event_id: str, now: datetime) -> bool:
-    """Record a platform event; False when it was recorded before (a redelivery to ignore)."""
+    """Record a platform event; False when it was recorded before (a redelivery to ignore).
+
+    Only a digest of the id is kept: an id can name the person (a click's is workspace, user and
+    time), and these rows outlive "forget me" by the days a platform may still redeliver.
+    """
     statement = (
         _insert(session, ProcessedEvent)
-        .values(platform=platform, event_id=event_id, processed_at=now)
+        .values(platform=platform, event_id=event_key(event_id), processed_at=now)
         .on_conflict_do_nothing()
         .returning(ProcessedEvent.event_id)
     )

@@ -12,10 +12,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from adapters.console import ConsoleAdapter, write_private
 from bot.service import ConversationService
 from storage.db import Database
+from storage.models import ProcessedEvent
 from tests.chat import Chat
 
 SECRET = "zebra-orchid-4127"  # a phrase that appears nowhere else, to look for in the raw files
@@ -115,3 +117,12 @@ def test_the_daily_upkeep_vacuums_postgresql(postgres_db, clock):
     assert (
         service.forget_events_before(clock()) >= 0
     )  # prunes, then VACUUMs (it must not fail in a transaction)
+
+
+def test_processed_event_ids_keep_no_name_of_the_person(service):
+    chat = Chat(service)
+    chat.press("cmd:help", event_id="action:T0001:U0MAYA:1700000000.000100")
+    with service.db.transaction() as session:
+        [stored] = session.scalars(select(ProcessedEvent.event_id)).all()
+    assert "U0MAYA" not in stored and len(stored) == 64
+    assert chat.press("cmd:help", event_id="action:T0001:U0MAYA:1700000000.000100") == ""  # still once

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from adapters.base import Turns
 from storage.db import Database
 from storage.models import ProcessedEvent, User
+from storage.repository import event_key
 from tests.discord_fake import MAYA
 from tests.slack_fake import SIGNING_SECRET, FakeSlack, SlackClient, dm_event, event_envelope, wait_for
 from tests.test_console import env_for
@@ -88,7 +89,9 @@ def test_stopping_right_after_the_acks_still_stores_and_answers_every_message(tm
     database = Database(url)
     try:
         with database.transaction() as session:
-            assert set(session.scalars(select(ProcessedEvent.event_id))) == {f"Ev{u}" for u in PEOPLE}
+            assert set(session.scalars(select(ProcessedEvent.event_id))) == {
+                event_key(f"Ev{u}") for u in PEOPLE
+            }
             assert session.scalar(select(func.count()).select_from(User)) == len(PEOPLE)
     finally:
         database.dispose()
