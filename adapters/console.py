@@ -20,6 +20,7 @@ from bot.service import ConversationService
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
+REMINDERS_KEPT = 5  # reminders whose options can still be typed by their label
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _ANSI_BOLD, _ANSI_DIM, _ANSI_RESET = "\033[1m", "\033[2m", "\033[0m"
 
@@ -100,7 +101,11 @@ class ConsoleAdapter:
         self.stdout = stdout or sys.stdout
         self.pretty = self.stdin.isatty() and self.stdout.isatty() if pretty is None else pretty
         self.export_dir = export_dir or Path.cwd()
-        self.buttons: list[Button] = []
+        # What typing a number clicks: the latest option shown with that number. A reminder's options
+        # keep their numbers until a later message shows options with the same numbers, and their
+        # labels can be typed until one of them is used.
+        self.numbers: dict[int, Button] = {}
+        self.reminder_options: list[tuple[Button, ...]] = []
         self._stopping = False
         service.on_forget(self._forget_files)
 
@@ -125,7 +130,7 @@ class ConsoleAdapter:
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         """A nudge. Its options are numbered after those already on screen, which keep their numbers."""
         if user == self.user and replies:
-            self._print(replies, keep_buttons=True)
+            self._print(replies, reminder=True)
 
     async def _next_line(self) -> str:
         """Wait for the next message without blocking the loop. A daemon thread reads it, so that
@@ -159,14 +164,25 @@ class ConsoleAdapter:
         return message
 
     def _incoming(self, line: str) -> Incoming:
-        """A typed line; the number or label of a button just shown counts as clicking it."""
+        """A typed line; the number or label of an option on screen counts as clicking it."""
         word = loose(line)
-        for index, button in enumerate(self.buttons, start=1):
-            if word == str(index) or (word and word == loose(button.label)):
-                return Incoming(
-                    user=self.user, kind="action", action=button.action, display_name=self.display_name
-                )
-        return Incoming(user=self.user, text=line, display_name=self.display_name)
+        button = self.numbers.get(int(word)) if word.isdecimal() and len(word) < 4 else None
+        if button is None and word:
+            reminders = [b for group in reversed(self.reminder_options) for b in group]  # newest first
+            typable = [*(b for b in self.numbers.values() if b not in reminders), *reminders]
+            button = next((b for b in typable if word == loose(b.label)), None)
+        if button is None:
+            return Incoming(user=self.user, text=line, display_name=self.display_name)
+        self._answered(button)
+        return Incoming(user=self.user, kind="action", action=button.action, display_name=self.display_name)
+
+    def _answered(self, button: Button) -> None:
+        """A reminder's option was used: the reminder is answered, its other options retire."""
+        for group in self.reminder_options:
+            if button in group:
+                self.reminder_options.remove(group)
+                self.numbers = {n: b for n, b in self.numbers.items() if b not in group}
+                return
 
     async def _turn(self, incoming: Incoming) -> None:
         replies = await asyncio.to_thread(self.service.handle, incoming)
@@ -199,11 +215,20 @@ class ConsoleAdapter:
         with contextlib.suppress(OSError):  # a file of the person's own making stays, and the folder
             folder.rmdir()
 
-    def _print(self, replies: list[Reply], *, keep_buttons: bool = False) -> None:
+    def _print(self, replies: list[Reply], *, reminder: bool = False) -> None:
+        """Show replies. A turn's options are numbered from 1; a reminder's after every number on screen."""
         replies = self._save_files(replies)
-        kept = self.buttons if keep_buttons else []
-        self.buttons = kept + [b for r in replies for b in r.buttons]
+        buttons = [b for r in replies for b in r.buttons]
+        if reminder:
+            first = max(self.numbers, default=0) + 1
+            if buttons:
+                self.reminder_options = [*self.reminder_options[-(REMINDERS_KEPT - 1) :], tuple(buttons)]
+        else:
+            first = 1
+            live = {b for group in self.reminder_options for b in group}
+            self.numbers = {n: b for n, b in self.numbers.items() if b in live and n > len(buttons)}
+        self.numbers.update({first + i: b for i, b in enumerate(buttons)})
         prefix = f"{_ANSI_BOLD}Debrief{_ANSI_RESET}\n" if self.pretty else ""
-        text = render(replies, pretty=self.pretty, first_number=len(kept) + 1)
+        text = render(replies, pretty=self.pretty, first_number=first)
         self.stdout.write(prefix + text + "\n\n")
         self.stdout.flush()

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 NEWS = ("second", "offer", "rejected", "not_yet")
 SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}
 MORNING = time(9, 0)
+THANK_YOU_WINDOW = timedelta(hours=24)  # a thank-you matters most within a day of the interview
+BEFORE_DEADLINE = timedelta(hours=2)
+MIN_SNOOZE = timedelta(minutes=5)
 
 
 def fallback_nudge(interview: Interview, kind: str, flow: Flow) -> list[Reply]:
@@ -165,17 +168,62 @@ class DaysAfter:
         tomorrow = self.now.astimezone(self.tz).date() + timedelta(days=1)
         return datetime.combine(tomorrow, MORNING, tzinfo=self.tz)
 
-    def snooze(self, kind: str, until: datetime) -> None:
-        """Move a reminder: it becomes a new nudge ("kind#n") due at `until`."""
+    def still_planned(self, kind: str) -> bool:
+        """Whether the policy still wants this reminder (not once the letter is marked sent)."""
+        return any(base_kind(k) == base_kind(kind) for k in self.planned_now())
+
+    def deadline_of(self, kind: str) -> datetime | None:
+        """The moment a reminder of this kind is about: the thank-you's 24 hours, the offer's day."""
+        if family(kind) == "thank" and (at := dates.stored_moment(self.answers.get("interview_at"))):
+            return at + THANK_YOU_WINDOW
+        if family(kind) == "offer" and (day := dates.stored_day(self.answers.get("offer_deadline"))):
+            return datetime.combine(day, MORNING, tzinfo=self.tz)
+        return None
+
+    def snooze(self, kind: str, until: datetime, *, anyway: bool = False) -> None:
+        """Move a reminder: it becomes a new nudge ("kind#n") due at `until`.
+
+        A snooze past the deadline the reminder is about says so first, and offers an earlier time.
+        """
         base = base_kind(kind)
-        if not any(base_kind(k) == base for k in self.planned_now()):  # e.g. the letter is sent by now
+        if not self.still_planned(base):  # e.g. the letter is sent by now
             self.say(self.msg("snooze_moot"))
+            return
+        deadline = self.deadline_of(base)
+        if not anyway and deadline is not None and self.now < deadline < until:
+            self.warn_past_deadline(base, until, deadline)
             return
         snoozed = self.cursor.setdefault("snoozed", {})
         count = snoozed.get(base, {}).get("n", 0) + 1
         snoozed[base] = {"n": count, "due": until.isoformat()}
         self.changed = True
         self.say(self.msg("snoozed", when=dates.show_moment(until, self.tz)))
+
+    def warn_past_deadline(self, kind: str, until: datetime, deadline: datetime) -> None:
+        before = waking(deadline - BEFORE_DEADLINE, self.tz, self.snap.quiet_hours)
+        buttons = []
+        if self.now + MIN_SNOOZE <= before < deadline:
+            label = self.label("snooze_before", when=dates.show_moment(before, self.tz))
+            buttons.append(Button(label, f"iv:{self.iv.id}:snooze_to:{kind}:{int(before.timestamp())}"))
+        buttons.append(
+            Button(
+                self.label("snooze_anyway"),
+                f"iv:{self.iv.id}:snooze_to:{kind}:{int(until.timestamp())}:anyway",
+            )
+        )
+        buttons.append(Button(self.label("snooze_keep"), f"iv:{self.iv.id}:keep"))
+        self.say(
+            self.msg(
+                "snooze_past_deadline",
+                what=self.kind_label(kind),
+                when=dates.show_moment(until, self.tz),
+                deadline=dates.show_moment(deadline, self.tz),
+            ),
+            tuple(buttons),
+        )
+
+    def do_keep(self) -> None:
+        self.say(self.msg("snooze_kept"))
 
     def do_checkins(self, choice: str) -> None:
         started = self.answers.get("checkin_from")

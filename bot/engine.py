@@ -24,7 +24,7 @@ from bot.insights import MIN_INTERVIEWS
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING, QuietHours
-from bot.reminder_commands import ReminderCommands, news_in
+from bot.reminder_commands import PAUSE_ANSWERS, ReminderCommands, news_in
 from bot.your_data import YourData
 
 STATE_VERSION = 1
@@ -261,12 +261,17 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         if kind == "cmd":
             name, _, number = rest.partition(":")
             asked, _, answer = name.partition("-")
-            confirm = {"cancel": self.confirm_cancel, "forget": self.confirm_forget}.get(asked)
-            if confirm is not None and answer in ("yes", "no"):  # "cmd:cancel-yes", "cmd:forget-no"
+            # "cmd:cancel-yes", "cmd:forget-no", "cmd:pause-keep": the answer to an "are you sure?"
+            confirms = {
+                "cancel": (("yes", "no"), lambda yes: self.confirm_cancel(yes == "yes")),
+                "forget": (("yes", "no"), lambda yes: self.confirm_forget(yes == "yes")),
+                "pause": (PAUSE_ANSWERS, self.confirm_pause),
+            }
+            if asked in confirms and answer in confirms[asked][0]:
                 if self.conv.get("mode") != f"confirm_{asked}":
                     self.stale()  # the question was answered or dropped meanwhile
                 else:
-                    confirm(answer == "yes")
+                    confirms[asked][1](answer)
                 return
             if name in self.flow.commands:
                 if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
@@ -307,6 +312,13 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         elif mode == "edit_pick":
             self.edit_pick(text)
             return
+        elif mode == "confirm_pause":
+            answer = self.pause_answer(loose(text))
+            if answer is not None:
+                self.confirm_pause(answer)
+                return
+            self.conv["mode"] = None  # something else: the pause is not set, the message is read as usual
+            self.conv.pop("pause_offer", None)
         command = parse_command(text, self.flow)
         if isinstance(command, Command):
             self.command(command)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot import dates
 from bot.commands import Command
+from bot.inputs import loose
 from bot.messages import Button
 from bot.nudges import DONE, UPCOMING, base_kind, family, waking
 
@@ -24,6 +25,9 @@ DEFAULT_PAUSE = timedelta(days=7)
 MIN_AHEAD, MAX_AHEAD = timedelta(minutes=5), timedelta(days=366)
 RECENT_NUDGE = timedelta(hours=24)  # "snooze" means the nudge just received, if there was one
 REMINDERS_SHOWN = 10
+# Reminders about a deadline: a pause through one of them asks first (keep it, or pause it too).
+DEADLINE_FAMILIES = ("thank", "offer")
+PAUSE_ANSWERS = ("keep", "all", "no")
 _NEWS_HINTS = {
     "offer": re.compile(r"\b(got|have|received|made me) (an |the )?offer\b|\boffered me\b", re.I),
     "second": re.compile(r"\bsecond (interview|round)\b|\bnext round\b|\binvited (me )?back\b", re.I),
@@ -119,26 +123,15 @@ class ReminderCommands:
             return
         target = self.snooze_target()
         if target is None:
-            pending = self.pending()
-            if pending:  # snoozing never brings the next one forward: say when it comes instead
-                when = dates.show_moment(pending[0].due_at, self.tz)
-                self.say(self.msg("snooze_next", what=self.kind_label(pending[0].kind), when=when))
-            else:
-                self.say(self.msg("snooze_nothing"))
+            self.say_next_reminder()
             return
         stamp = int(waking(until, self.tz, self.snap.quiet_hours).timestamp())
-        self.hand_over(target.interview_id, f"snooze_to:{base_kind(target.kind)}:{stamp}")
+        self.hand_over(target.interview_id, f"snooze_to:{base_kind(target.kind)}:{stamp}:typed")
 
     def snooze_target(self) -> NudgeView | None:
-        """The nudge received in the last day, if its matter is still open (more reminders to come)."""
-        still_open = {(n.interview_id, family(n.kind)) for n in self.pending()}
-        recent = [
-            n
-            for n in self.snap.nudges
-            if n.sent_at
-            and n.sent_at >= self.now - RECENT_NUDGE
-            and (n.interview_id, family(n.kind)) in still_open
-        ]
+        """The nudge received last, in the last day: what "snooze 3h" right after it means. Whether
+        its matter is still open is for its interview to tell (a letter marked sent since: moot)."""
+        recent = [n for n in self.snap.nudges if n.sent_at and n.sent_at >= self.now - RECENT_NUDGE]
         return max(recent, key=lambda n: n.sent_at) if recent else None
 
     def later(self, command: Command, *, default: timedelta, problem: str) -> datetime | None:
@@ -154,8 +147,23 @@ class ReminderCommands:
             return None
         return until
 
-    def do_snooze_to(self, kind: str, stamp: str) -> None:
-        self.snooze(kind, datetime.fromtimestamp(int(stamp), tz=self.tz))
+    def do_snooze_to(self, kind: str, stamp: str, *flags: str) -> None:
+        """ "snooze 3h" typed ("typed"), or a button of "that's past the deadline" ("anyway")."""
+        until = datetime.fromtimestamp(int(stamp), tz=self.tz)
+        if "typed" in flags and not self.still_planned(kind):
+            self.say_next_reminder()  # the one just received is answered by now: what comes next
+            return
+        self.snooze(kind, until, anyway="anyway" in flags)
+
+    def say_next_reminder(self) -> None:
+        if self.need("nudges"):
+            return
+        pending = self.pending()
+        if pending:  # snoozing never brings the next one forward: say when it comes instead
+            when = dates.show_moment(pending[0].due_at, self.tz)
+            self.say(self.msg("snooze_next", what=self.kind_label(pending[0].kind), when=when))
+        else:
+            self.say(self.msg("snooze_nothing"))
 
     def words_or_answer(self, command: Command, problem: str) -> None:
         """Words after a command that make no sense: an answer, if a question is waiting for one."""
@@ -175,15 +183,80 @@ class ReminderCommands:
         return self.msg("paused", until=dates.show_moment(self.paused_until(), self.tz))
 
     def cmd_pause(self, command: Command) -> None:
+        if self.need("nudges"):
+            return
         until = self.later(command, default=DEFAULT_PAUSE, problem="pause")
         if until is None:
             return
+        held = [n for n in self.pending() if family(n.kind) in DEADLINE_FAMILIES and n.due_at < until]
+        if not held:
+            self.set_pause(until, keep=[])
+            return
+        # A pause through a deadline would cost more than a quiet week: say so, and offer to keep those.
+        self.conv["mode"] = "confirm_pause"
+        self.conv["pause_offer"] = {
+            "until": until.isoformat(),
+            "keep": [f"{n.interview_id}:{base_kind(n.kind)}" for n in held],
+        }
+        first = {}  # one line for each interview's reminders of one kind: the first one held
+        for n in held:
+            first.setdefault((n.interview_id, family(n.kind)), n)
+        lines = [
+            self.label(
+                "held_line",
+                what=self.kind_label(n.kind),
+                company=n.company or self.label("unnamed"),
+                when=dates.show_moment(n.due_at, self.tz),
+            )
+            for n in first.values()
+        ]
+        self.say(
+            self.msg("pause_holds_deadlines", until=dates.show_moment(until, self.tz), held="\n".join(lines)),
+            (
+                Button(self.label("pause_keep"), "cmd:pause-keep"),
+                Button(self.label("pause_all"), "cmd:pause-all"),
+                Button(self.label("pause_no"), "cmd:pause-no"),
+            ),
+        )
+
+    def pause_answer(self, word: str) -> str | None:
+        """What a typed answer to "pause, but keep those?" means, if it answers it."""
+        if word in self.flow.words["yes"] or word in (
+            "keep",
+            "keep them",
+            "keep those",
+            loose(self.label("pause_keep")),
+        ):
+            return "keep"
+        if word in ("all", "pause all", "them too", loose(self.label("pause_all"))):
+            return "all"
+        if word in self.flow.words["no"] or word in (
+            "cancel",
+            "don't pause",
+            "dont pause",
+            loose(self.label("pause_no")),
+        ):
+            return "no"
+        return None
+
+    def confirm_pause(self, answer: str) -> None:
+        self.conv["mode"] = None
+        offer = self.conv.pop("pause_offer", None) or {}
+        if answer == "no" or "until" not in offer:
+            self.say(self.msg("pause_not_set"))
+            return
+        self.set_pause(datetime.fromisoformat(offer["until"]), keep=offer["keep"] if answer == "keep" else [])
+
+    def set_pause(self, until: datetime, *, keep: list[str]) -> None:
+        """Pause reminders; `keep` ("interview id:kind") are sent all the same."""
         self.conv["paused_until"] = until.isoformat()
-        self.say(self.paused_line())
+        self.conv["pause_keeps"] = keep
+        self.say(self.paused_line() + ("\n" + self.msg("pause_kept") if keep else ""))
 
     def cmd_unpause(self, _: Command) -> None:
         was_paused = self.paused_until() is not None
         self.conv.pop("paused_until", None)
+        self.conv.pop("pause_keeps", None)
         self.say(self.msg("unpaused" if was_paused else "not_paused"))
 
     # ------------------------------------------------------------ time zone

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot import days_after, engine, nudges
+from bot import dates, days_after, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.logs import operator_cause
@@ -199,7 +199,9 @@ class ConversationService:
                 self._save_interview(
                     session, user, outcome.interview, outcome.conversation, before=before, now=now
                 )
-            if self.timezone_of(outcome.conversation) != self.timezone_of(conversation):
+            if self.timezone_of(outcome.conversation) != self.timezone_of(conversation) or (
+                outcome.conversation.get("paused_until") != conversation.get("paused_until")
+            ):  # reminders held for a pause come back to their own times once it changes
                 self._replan_all(session, user, outcome.conversation, now=now)
             conversation = outcome.conversation
             if outcome.follow_up is None:
@@ -311,9 +313,12 @@ class ConversationService:
             if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
                 nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
                 return None
-            paused = conversation.get("paused_until")
-            if paused and datetime.fromisoformat(paused) > now:  # paused since the claim: back in line
-                nudge_store.retry_at(session, nudge.id, due=nudge.due_at, attempts=nudge.attempts - 1)
+            paused = dates.stored_moment(conversation.get("paused_until"))
+            kept = f"{nudge.interview_id}:{nudges.base_kind(nudge.kind)}" in conversation.get(
+                "pause_keeps", []
+            )
+            if paused and paused > now and not kept:  # on holiday: it waits for the end of the pause
+                nudge_store.retry_at(session, nudge.id, due=paused, attempts=nudge.attempts - 1)
                 return None
             # Overdue after downtime, or a retry after a failed send, that falls in the person's night:
             # it waits for the end of their quiet hours, and is judged stale or not then.

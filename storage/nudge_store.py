@@ -77,8 +77,9 @@ def claim_due(
         (Nudge.status == PENDING) & (Nudge.due_at <= now),
         (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease),
     )
-    awake = (User.paused_until.is_(None)) | (User.paused_until <= now)  # paused people's nudges wait
-    people = select(User.id).where(User.platform.in_(platforms), awake)
+    # A paused person's due nudge is claimed too: the service sends it if they chose to keep it
+    # through the pause, and otherwise puts it back until the pause ends.
+    people = select(User.id).where(User.platform.in_(platforms))
     if only is not None:  # a console chat delivers only its own person's nudges
         people = people.where(User.workspace == only.workspace, User.user_id == only.user_id)
     on_platforms = Nudge.user_pk.in_(people)

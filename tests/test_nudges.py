@@ -257,6 +257,9 @@ def test_cancel_reminder_drops_the_one_shown_with_that_number(service, clock):
 def test_pause_holds_reminders_and_resume_nudges_releases_them(service, clock):
     chat = finished(service, letter="later")
     chat.say("pause for 2 weeks")
+    assert "would hold back reminders about deadlines" in chat.last
+    chat.click("Pause those too")
+    assert "Reminders are paused" in chat.last
     clock.advance(hours=3, minutes=1)
     assert deliver(service) == []
     chat.say("resume nudges")
@@ -267,6 +270,7 @@ def test_pause_holds_reminders_and_resume_nudges_releases_them(service, clock):
 def test_a_long_pause_ends_with_the_latest_relevant_nudge_only(service, clock, sqlite_db):
     chat = finished(service, letter="later")
     chat.say("pause for 3 weeks")
+    chat.click("Pause those too")
     clock.advance(days=21, hours=1)
     texts = deliver(service)
     assert len(texts) == 1 and "Shall I keep asking" in texts[0]  # not a thank-you three weeks on
