@@ -117,3 +117,20 @@ def test_snooze_anyway_past_the_deadline(service, clock):
     chat.say("snooze 2 days")
     chat.click("Snooze anyway")
     assert "I'll remind you Sat 28 Nov" in chat.last
+
+
+def test_a_snooze_past_an_offer_deadline_says_so(service, clock):
+    chat = finished(service, letter="sent")
+    clock.advance(days=7)  # Thu 3 Dec
+    deliver(service, chat)
+    chat.click("Offer")
+    for line in ["62,000 a year", "skip", "Dec 11", "70k", "55000"]:  # the answer is due Fri 11 Dec
+        chat.say(line)
+    chat.click("Still thinking")
+    clock.advance(days=6)  # Wed 9 Dec 10:00: two days before
+    [text] = deliver(service, chat)
+    assert "is due by Fri 11 Dec" in text
+    chat.say("snooze 3 days")
+    assert "is after the deadline this offer deadline reminder is about (Fri 11 Dec, 09:00)" in chat.last
+    chat.click("Keep it as it was")
+    assert "stays as it was" in chat.last
