@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError
@@ -105,10 +106,16 @@ class ConversationService:
         self._forget_listeners.append(listener)
 
     def _erase(self, user: UserKey) -> None:
-        """After "forget me" committed: no trace in the database files, nor in an adapter's files."""
-        self.db.erase_deleted()
-        for listener in self._forget_listeners:
-            listener(user)
+        """After "forget me" committed: no trace in the database files, nor in an adapter's files.
+
+        The rows are gone by now, so a failure here is logged for the operator, not told as a crash.
+        """
+        steps = [self.db.erase_deleted, *(partial(listener, user) for listener in self._forget_listeners)]
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:
+                _log_failure("erasing after forget me", exc, platform=user.platform)
 
     def look(self, incoming: Incoming) -> list[Reply]:
         """A turn whose effects are thrown away: what `list` or `reminders` would say, saving nothing
@@ -384,6 +391,8 @@ class ConversationService:
                 nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
 
     def forget_events_before(self, before: datetime) -> int:
+        """Daily upkeep: forget processed event ids from before `before`, then let PostgreSQL reuse
+        the space of deleted rows. Returns how many ids were forgotten."""
         with self.db.transaction() as session:
             pruned = repository.prune_events(session, before=before)
         self.db.vacuum()  # PostgreSQL: the space of deleted people's rows is reused, not kept
