@@ -103,7 +103,7 @@ class ConsoleAdapter:
         self.export_dir = export_dir or Path.cwd()
         # What typing a number clicks: the latest option shown with that number. A reminder's options
         # keep their numbers until a later message shows options with the same numbers, and their
-        # labels can be typed until one of them is used.
+        # labels can be typed while it is one of the last few (a click twice is the engine's to tell).
         self.numbers: dict[int, Button] = {}
         self.reminder_options: list[tuple[Button, ...]] = []
         self._stopping = False
@@ -173,16 +173,7 @@ class ConsoleAdapter:
             button = next((b for b in typable if word == loose(b.label)), None)
         if button is None:
             return Incoming(user=self.user, text=line, display_name=self.display_name)
-        self._answered(button)
         return Incoming(user=self.user, kind="action", action=button.action, display_name=self.display_name)
-
-    def _answered(self, button: Button) -> None:
-        """A reminder's option was used: the reminder is answered, its other options retire."""
-        for group in self.reminder_options:
-            if button in group:
-                self.reminder_options.remove(group)
-                self.numbers = {n: b for n, b in self.numbers.items() if b not in group}
-                return
 
     async def _turn(self, incoming: Incoming) -> None:
         replies = await asyncio.to_thread(self.service.handle, incoming)

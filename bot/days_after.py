@@ -325,8 +325,10 @@ class DaysAfter:
         self.say(letters.prep_sheet(self.answers, when=when))
         if when is None:
             self.say(self.msg("second_done_undated", company=self.iv.company))
-        else:
+        elif any(kind.startswith("second_prep_morning") for kind in self.planned_now()):
             self.say(self.msg("second_done", company=self.iv.company, when=when))
+        else:  # too early in the day for a morning-of copy
+            self.say(self.msg("second_done_evening", company=self.iv.company, when=when))
 
     def close_offer(self) -> None:
         base, target, floor = (

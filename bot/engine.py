@@ -317,8 +317,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             if answer is not None:
                 self.confirm_pause(answer)
                 return
-            self.conv["mode"] = None  # something else: the pause is not set, the message is read as usual
+            self.conv["mode"] = None  # something else: say the pause is not set, then read it as usual
             self.conv.pop("pause_offer", None)
+            self.say(self.msg("pause_not_set"))
         command = parse_command(text, self.flow)
         if isinstance(command, Command):
             self.command(command)

@@ -27,6 +27,9 @@ FLOORS = {
     "slack_sdk": logging.INFO,
     "discord": logging.INFO,
     "sqlalchemy": logging.WARNING,
+    # Not for privacy: its WARNING that a sweep was skipped while the last one still ran is the
+    # intended max_instances=1, and it would print into the console chat.
+    "apscheduler": logging.ERROR,
 }
 
 # Database failures an operator can act on, as the drivers word them (sqlite3, psycopg). Only

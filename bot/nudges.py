@@ -65,6 +65,17 @@ def waking(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
     return datetime.combine(day, quiet.end, tzinfo=tz)
 
 
+def before_quiet(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """For a moment in the quiet hours, the last waking half hour before they began (20:30)."""
+    local = moment.astimezone(tz)
+    if not quiet.is_quiet(local.time().replace(tzinfo=None)):
+        return moment
+    day = local.date()
+    if quiet.start > quiet.end and local.time() < quiet.start:  # after midnight: they began last night
+        day -= timedelta(days=1)
+    return datetime.combine(day, quiet.start, tzinfo=tz) - timedelta(minutes=30)
+
+
 def _next_quarter(moment: datetime) -> datetime:
     extra = -moment.minute % 15
     return (moment + timedelta(minutes=extra)).replace(second=0, microsecond=0)
@@ -130,7 +141,10 @@ def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -
     """An interview announced beforehand: a short prep two hours before, the debrief 15 minutes after."""
     start = datetime.fromisoformat(answers["upcoming_start"])
     end = _iso(answers.get("upcoming_end")) or start + timedelta(hours=1)
-    wanted = {"upcoming_prep": start - UPCOMING_PREP_BEFORE, "upcoming_debrief": end + UPCOMING_DEBRIEF_AFTER}
+    prep = start - UPCOMING_PREP_BEFORE
+    if waking(prep, tz, quiet) >= start:  # a 7:00 interview: the prep comes the evening before
+        prep = before_quiet(prep, tz, quiet)
+    wanted = {"upcoming_prep": prep, "upcoming_debrief": end + UPCOMING_DEBRIEF_AFTER}
     _apply_choices(wanted, cursor)
     return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}
 

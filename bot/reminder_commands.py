@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from bot import dates
 from bot.commands import Command
-from bot.inputs import loose
 from bot.messages import Button
 from bot.nudges import DONE, UPCOMING, base_kind, family, waking
 
@@ -142,8 +141,8 @@ class ReminderCommands:
         if until is not None and until > self.now + MAX_AHEAD:  # clear words, too far: say the limit
             self.retry(f"{problem}_too_far")
             return None
-        if until is None or until < self.now + MIN_AHEAD:
-            self.words_or_answer(command, f"{problem}_how")
+        if until is None or until < self.now + MIN_AHEAD:  # "snooze -3h" is no answer to a question
+            self.retry(f"{problem}_how")
             return None
         return until
 
@@ -219,24 +218,15 @@ class ReminderCommands:
             ),
         )
 
-    def pause_answer(self, word: str) -> str | None:
-        """What a typed answer to "pause, but keep those?" means, if it answers it."""
-        if word in self.flow.words["yes"] or word in (
-            "keep",
-            "keep them",
-            "keep those",
-            loose(self.label("pause_keep")),
-        ):
-            return "keep"
-        if word in ("all", "pause all", "them too", loose(self.label("pause_all"))):
-            return "all"
-        if word in self.flow.words["no"] or word in (
-            "cancel",
-            "don't pause",
-            "dont pause",
-            loose(self.label("pause_no")),
-        ):
+    def pause_answer(self, text: str) -> str | None:
+        """What a typed answer to "pause, but keep those?" means ("keep them pls", "no dont"), if any."""
+        words = set(text.replace("'", "").split())
+        if text in self.flow.words["no"] or words & {"dont", "no", "nope", "cancel", "not"}:
             return "no"
+        if "keep" in words or text in self.flow.words["yes"]:
+            return "keep"
+        if words & {"all", "too", "everything"}:
+            return "all"
         return None
 
     def confirm_pause(self, answer: str) -> None:
@@ -268,7 +258,7 @@ class ReminderCommands:
             return
         name = dates.find_zone(command.words)
         if name is None:
-            self.words_or_answer(command, "timezone_unknown")
+            self.retry("timezone_unknown")
             return
         self.conv["timezone"] = name
         self.tz = dates.zone(name)

@@ -79,7 +79,7 @@ class YourData:
             items = []
             for q in section.questions:
                 value = answers.get(q.id)
-                if value in (None, "") or q.kind == "letters":
+                if value in (None, "") or q.kind == "letters" or q.id == "letter_edit":  # the letters follow
                     continue
                 if q.kind == "list" and isinstance(value, list):
                     lines = [

@@ -29,7 +29,10 @@ WORDS = ["hi", "ACME", "Designer", "done", "skip", "back", "edit", "1", "2", "3"
          "resume nudges", "timezone Tokyo", "news", "insights", "export", "forget me", "offers", "just now",
          "next Friday", "blurday", "tomorrow 9am", "end of next week", "Mark as sent", "later", "same",
          "interview Globex tomorrow 3-4pm", "I got an offer!", "/nope", "?", "", "   ", "🎉", "مرحبا",
-         "x" * 5000, "Dana Lee dana@acme.com", "edit 3", "cancel reminder 1", "same topic"]  # fmt: skip
+         "x" * 5000, "Dana Lee dana@acme.com", "edit 3", "cancel reminder 1", "same topic",
+         "pause 3000000 days", "snooze 99999999 days", "interview ACME Dec 31 9999 11pm", "Dec 31 9999 11pm",
+         "timezone Etc/GMT+12", "timezone Pacific/Kiritimati", "pause for a week", "keep", "don't pause",
+         "snooze 2 days", "in an hour", "I got invited back for a second interview"]  # fmt: skip
 
 step = st.one_of(
     st.sampled_from(WORDS).map(lambda w: ("say", w)),

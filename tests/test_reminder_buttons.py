@@ -8,6 +8,7 @@ import io
 
 from adapters.console import ConsoleAdapter
 from bot.messages import Button, Reply
+from tests.chat import Chat
 from tests.test_nudges import deliver, finished, statuses
 
 
@@ -69,8 +70,8 @@ def test_options_of_two_nudges_never_share_a_number(service):
     assert "1) Mark as sent" in first and "2) Remind me in 2 hours" in first
     assert "3) Mark as sent" in second and "4) Remind me in 2 hours" in second
     assert adapter._incoming("remind me in 2 hours").action == "iv:b:snooze:x:2h"  # the latest first
-    assert adapter._incoming("4").kind == "message"  # an answered reminder's options retire with it
-    assert adapter._incoming("2").action == "iv:a:snooze:x:2h"  # the other reminder's still work
+    assert adapter._incoming("4").action == "iv:b:snooze:x:2h"
+    assert adapter._incoming("2").action == "iv:a:snooze:x:2h"  # the earlier reminder's still work
 
 
 def test_a_pause_through_a_deadline_asks_and_can_keep_those_reminders(service, clock, sqlite_db):
@@ -134,3 +135,39 @@ def test_a_snooze_past_an_offer_deadline_says_so(service, clock):
     assert "is after the deadline this offer deadline reminder is about (Fri 11 Dec, 09:00)" in chat.last
     chat.click("Keep it as it was")
     assert "stays as it was" in chat.last
+
+
+def test_a_pause_answer_in_everyday_words(service, clock):
+    chat = finished(service, letter="later")
+    chat.say("pause for a week")
+    chat.say("keep them pls")
+    assert (
+        "Reminders are paused" in chat.last and "I'll still send the reminders about deadlines" in chat.last
+    )
+
+
+def test_something_else_typed_at_the_pause_question_says_no_pause_was_set(service, clock):
+    chat = finished(service, letter="later")
+    chat.say("pause for a week")
+    assert "no pause" in chat.say("list")
+    assert "1. ACME" in chat.last
+
+
+def test_a_bad_snooze_or_time_zone_during_a_debrief_is_never_taken_as_the_answer(service):
+    chat = Chat(service)
+    chat.say("hi")
+    for line in ("snooze -3h", "pause until yesterday", "timezone Mars"):
+        chat.say(line)
+        assert "Which company was the interview with?" in chat.last, line
+    chat.say("Mercy General")
+    assert "which role was it for at Mercy General?" in chat.last
+
+
+def test_an_early_interview_gets_its_prep_the_evening_before_not_after_it_began(service, clock):
+    chat = Chat(service)
+    chat.say("interview ACME tomorrow 7-8am")
+    assert "the evening before" in chat.last
+    assert "Thu 26 Nov, 20:30 · interview reminder" in chat.say("reminders")
+    clock.advance(hours=5, minutes=25)  # 20:35 Berlin
+    [text] = deliver(service)
+    assert "Your interview at ACME is at Fri 27 Nov, 07:00" in text

@@ -247,3 +247,17 @@ def test_a_skipped_letter_topic_and_a_reaction_never_given_render():
     )
     export = step(snapshot, engine.Input(kind="message", text="export"))
     assert "Mercy General" in export and "None" not in export
+
+
+def test_the_export_keeps_markdown_lists_apart_and_each_letter_once():
+    answers = {**full_answers(), "letter_edit": {"0": "Dear Dr. Natarajan, thank you. Maya"}}
+    snapshot = engine.Snapshot(
+        timezone="Europe/Berlin",
+        conversation={**engine.new_conversation(), "welcomed": True},
+        active=None,
+        everything=(interview(answers),),
+        nudges=(),
+    )
+    export = step(snapshot, engine.Input(kind="message", text="export"))
+    assert export.count("Dear Dr. Natarajan, thank you. Maya") == 1
+    assert "\n\n**Interviewers**" in export  # a paragraph of its own, not a lazy line of the list above
