@@ -25,7 +25,7 @@ from bot.flow import Flow, load_flow
 from bot.logs import operator_cause
 from bot.messages import Incoming, Reply, UserKey
 from storage import nudge_store, repository
-from storage.db import Database
+from storage.db import Database, describe_error, retry_transient
 from storage.models import User
 
 log = logging.getLogger(__name__)
@@ -91,14 +91,18 @@ class ConversationService:
         try:
             # One turn per person at a time in this process; the database lock covers other processes.
             with self._lock(incoming.user):
-                with self.db.transaction() as session:
-                    replies, forgotten = self._turn(session, incoming)
+                # A deadlock or a connection the server dropped: the turn, rolled back, runs once more.
+                replies, forgotten = retry_transient(lambda: self._turn_once(incoming))
                 if forgotten:
                     self._erase(incoming.user)
                 return replies
         except Exception as exc:
             _log_failure("turn", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
+
+    def _turn_once(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+        with self.db.transaction() as session:
+            return self._turn(session, incoming)
 
     def on_forget(self, listener: Callable[[UserKey], None]) -> None:
         """Call `listener(user)` once a person's data is deleted: an adapter deletes what it keeps
@@ -412,7 +416,7 @@ def _log_failure(what: str, exc: BaseException, **context: str) -> None:
         "%s failed (%s): %s%s\n%s",
         what,
         details,
-        type(exc).__name__,
+        describe_error(exc),
         f": {cause}" if cause else "",
         "".join(traceback.format_tb(exc.__traceback__)),
     )

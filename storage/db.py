@@ -1,14 +1,16 @@
-"""Opening the database: engine, SQLite pragmas, write-locking turns, and migrations on start."""
+"""Opening the database: engine, SQLite pragmas, write-locking turns, migrations on start, and
+telling a transient failure (worth one more try) from a real one."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +20,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
+# PostgreSQL errors after which the same transaction, run again from its start, can succeed:
+# serialization failure, deadlock detected, and the server ending the session (shutdown, restart,
+# pg_terminate_backend, not yet accepting connections). Class 08 (connection exceptions) too.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @contextmanager
@@ -25,6 +34,8 @@ def scratch_schema(url: str) -> Iterator[str]:
     """A URL whose search path is a new, empty PostgreSQL schema, dropped afterwards.
 
     For tests and benchmarks that share one server: each gets its own tables and leaves none behind.
+    Every connection made through the URL is labelled with the schema's name (its application_name),
+    so a test can find, or cut, exactly its own sessions and never another test run's on the server.
     """
     schema = f"scratch_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
@@ -32,7 +43,8 @@ def scratch_schema(url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+            joiner = "&" if "?" in url else "?"
+            yield f"{url}{joiner}options=-csearch_path%3D{schema}&application_name={schema}"
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -50,6 +62,56 @@ def safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return "(unparseable URL)"
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE code of a database error (PostgreSQL's five characters), if the driver gave one."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return getattr(orig, "sqlstate", None)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a failed transaction is worth running once more from its start: a deadlock, a
+    serialization failure, or a connection the server dropped. Never a constraint or a bad value."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = sqlstate(exc) or ""
+    return exc.connection_invalidated or code in TRANSIENT_SQLSTATES or code.startswith("08")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A failure's kind without its message, which can quote what a person wrote: fit for any log,
+    e.g. "OperationalError (DeadlockDetected, SQLSTATE 40P01)"."""
+    if not isinstance(exc, DBAPIError) or exc.orig is None:
+        return type(exc).__name__
+    details = [type(exc.orig).__name__] if type(exc.orig).__name__ != type(exc).__name__ else []
+    if code := sqlstate(exc):
+        details.append(f"SQLSTATE {code}")
+    if exc.connection_invalidated:  # the driver lost the connection, often with no SQLSTATE to say so
+        details.append("connection lost")
+    return f"{type(exc).__name__} ({', '.join(details)})" if details else type(exc).__name__
+
+
+def retry_transient(work: Callable[[], T], *, attempts: int = 2) -> T:
+    """`work()`, run again (up to `attempts` times in all) while it fails transiently.
+
+    `work` must be one whole transaction, begun and committed inside it: after a deadlock or a dropped
+    connection it was rolled back, so running it again from the start is safe. (A connection lost
+    during COMMIT itself may have saved it: a turn is safe even then, its event id is claimed once.)
+    A real error, such as a constraint, is raised at once.
+    """
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
+    for attempt in range(1, attempts):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            log.warning(
+                "transaction failed transiently (%s), attempt %d; trying again", describe_error(exc), attempt
+            )
+    return work()
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

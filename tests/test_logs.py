@@ -135,7 +135,7 @@ def test_a_failed_turn_names_the_database_cause_and_not_the_words(
         database.dispose()
     assert "went wrong" in replies[0].text
     [failure] = [r for r in caplog.records if r.name == "bot.service"]
-    assert f"Error: {cause}\n" in failure.getMessage()  # "OperationalError: attempt to write ..."
+    assert f": {cause}\n" in failure.getMessage()  # "OperationalError: attempt to write ..."
     assert SECRET not in failure.getMessage()
 
 
