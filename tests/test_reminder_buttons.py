@@ -29,35 +29,30 @@ def nudge(adapter: ConsoleAdapter, replies: list[Reply]) -> str:
     return adapter.stdout.getvalue()
 
 
-def test_snooze_typed_right_after_a_nudge_moves_that_nudge(service, clock):
+def how_did_it_go(service, clock) -> tuple[ConsoleAdapter, str]:
+    """An interview announced for 16:00-17:00, and at 17:20 its "How did it go?" nudge on the console."""
     adapter = console(service)
     typed(adapter, "interview ACME today 4-5pm")
     clock.advance(hours=2, minutes=10)
     [ready] = service.prepare_due(platforms=("console",))
     service.record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
-    nudge(adapter, ready.replies)
+    return adapter, nudge(adapter, ready.replies)
+
+
+def test_snooze_typed_right_after_a_nudge_moves_that_nudge(service, clock):
+    adapter, _ = how_did_it_go(service, clock)
     assert "I'll remind you Thu 26 Nov, 20:20" in typed(adapter, "snooze 3h")
 
 
 def test_a_nudges_options_keep_their_numbers_and_labels_after_another_message(service, clock):
-    adapter = console(service)
-    typed(adapter, "interview ACME today 4-5pm")
-    clock.advance(hours=2, minutes=10)
-    [ready] = service.prepare_due(platforms=("console",))
-    service.record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
-    shown = nudge(adapter, ready.replies)
+    adapter, shown = how_did_it_go(service, clock)
     assert "1) Start my debrief" in shown and "2) In an hour" in shown
     assert "1) New debrief" in typed(adapter, "help")  # another message, whose options take 1 and 2
     assert "I'll remind you" in typed(adapter, "in an hour")  # the label still clicks the nudge's button
 
 
 def test_a_nudges_number_still_works_when_the_next_message_shows_no_options(service, clock):
-    adapter = console(service)
-    typed(adapter, "interview ACME today 4-5pm")
-    clock.advance(hours=2, minutes=10)
-    [ready] = service.prepare_due(platforms=("console",))
-    service.record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
-    nudge(adapter, ready.replies)
+    adapter, _ = how_did_it_go(service, clock)
     typed(adapter, "timezone")  # a reply with no options of its own
     assert "I'll remind you" in typed(adapter, "2")
 
