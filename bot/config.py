@@ -11,7 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.dates import local_zone_name
-from bot.nudges import QuietHours
+from bot.model import QuietHours
 
 
 class ConfigError(Exception):

@@ -15,7 +15,7 @@ from bot.messages import Attachment, Button, Reply
 from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
 
 if TYPE_CHECKING:
-    from bot.engine import Interview
+    from bot.model import Interview
 
 NEWS = ("second", "offer", "rejected", "not_yet")
 SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}

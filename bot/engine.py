@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from bot import answers, dates, timing
 from bot.answers import short
@@ -23,7 +23,8 @@ from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.insights import MIN_INTERVIEWS
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
-from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING, QuietHours
+from bot.model import Input, Interview, InterviewSummary, Outcome, Snapshot
+from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
 from bot.reminder_commands import PAUSE_ANSWERS, ReminderCommands, news_in
 from bot.your_data import YourData
 
@@ -40,98 +41,11 @@ _COMPANY_HINT = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Interview:
-    """One interview being (or having been) debriefed, as plain data."""
-
-    id: str
-    status: str
-    created_at: datetime
-    answers: dict[str, Any] = field(default_factory=dict)
-    cursor: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def company(self) -> str:
-        return self.answers.get("company") or "this interview"
-
-    @property
-    def role(self) -> str | None:
-        return self.answers.get("role")
-
-
-@dataclass(frozen=True)
-class InterviewSummary:
-    """What `list` needs to know about each of a person's interviews."""
-
-    id: str
-    company: str | None
-    role: str | None
-    status: str
-    step: int
-    created_at: datetime
-    letter_status: str | None = None
-    news: str | None = None
-    interview_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything one turn may read, loaded by the service before it calls `step`."""
-
-    timezone: str
-    conversation: dict[str, Any]
-    active: Interview | None
-    interviews: tuple[InterviewSummary, ...] = ()
-    display_name: str | None = None
-    # The interview a nudge or a nudge's button is about, when it is not the active one.
-    subject: Interview | None = None
-    quiet_hours: QuietHours = field(default_factory=QuietHours)
-    # Loaded only when a command asks for them (see Outcome.needs).
-    nudges: tuple[NudgeView, ...] | None = None
-    everything: tuple[Interview, ...] | None = None
-
-
-@dataclass(frozen=True)
-class NudgeView:
-    """A planned or recently sent nudge, as `reminders` and `snooze` see it."""
-
-    interview_id: str
-    kind: str
-    due_at: datetime
-    status: str
-    sent_at: datetime | None
-    company: str | None
-
-
-@dataclass(frozen=True)
-class Input:
-    """What happened: a message, a button (`action`), the chat opened, or a nudge falling due."""
-
-    kind: Literal["message", "action", "open", "nudge"]
-    text: str | None = None
-    action: str | None = None
-
-
 def subject_of(action: str | None) -> str | None:
     """The interview id an "iv:<id>:<verb>" action is about (the service loads that interview)."""
     if action and action.startswith("iv:"):
         return action.split(":")[1] or None
     return None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The turn's result. `interview` is the active interview to save when it changed.
-
-    `follow_up` asks the service to reload (another interview became active) and step again.
-    """
-
-    conversation: dict[str, Any]
-    replies: list[Reply]
-    interview: Interview | None = None
-    follow_up: Input | None = None
-    needs: str | None = None  # "nudges" or "everything": load it and run the same turn again
-    forget: bool = False  # delete every row of this person (confirmed "forget me")
 
 
 def new_conversation() -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 if TYPE_CHECKING:
-    from bot.engine import Interview
+    from bot.model import Interview
 
 SIMILAR = 75  # token-set similarity (0-100) from which two phrasings count as the same thing
 MIN_INTERVIEWS = 2

@@ -5,22 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.model import UserKey
 
-@dataclass(frozen=True)
-class UserKey:
-    """Who a person is, the same way on every platform: ("slack", team id, user id)."""
-
-    platform: str
-    workspace: str
-    user_id: str
-
-    def __post_init__(self) -> None:
-        for name in ("platform", "workspace", "user_id"):
-            if not getattr(self, name):
-                raise ValueError(f"UserKey.{name} must not be empty")
-
-    def __str__(self) -> str:
-        return f"{self.platform}:{self.workspace}:{self.user_id}"
+__all__ = ["Attachment", "Button", "Incoming", "Reply", "UserKey"]
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,15 @@ sent, so a reminder that has become irrelevant (the letter was marked sent) is n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import add_business_days
+from bot.model import InterviewStatus, News, QuietHours
 
-# Interview statuses (as in the engine).
-IN_PROGRESS, DONE, CANCELLED, UPCOMING = "in_progress", "done", "cancelled", "upcoming"
-OUTCOMES = ("second", "offer", "rejected")
+IN_PROGRESS, DONE = InterviewStatus.IN_PROGRESS, InterviewStatus.DONE
+CANCELLED, UPCOMING = InterviewStatus.CANCELLED, InterviewStatus.UPCOMING
+OUTCOMES = (News.SECOND, News.OFFER, News.REJECTED)
 
 UNFINISHED_AFTER = timedelta(hours=2)
 DEBRIEF_STEPS = 3  # notes, assessment, letter: what "finish your debrief" is about
@@ -30,28 +30,6 @@ FEEDBACK_AFTER = timedelta(hours=24)
 PREP_EVENING, PREP_MORNING = time(18, 0), time(8, 0)
 UPCOMING_PREP_BEFORE = timedelta(hours=2)
 UPCOMING_DEBRIEF_AFTER = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class QuietHours:
-    """No nudge from `start` to `end`, local time (default 21:00-08:00)."""
-
-    start: time = time(21, 0)
-    end: time = time(8, 0)
-
-    @classmethod
-    def parse(cls, text: str) -> QuietHours:
-        """From "21:00-08:00"; raises ValueError with a readable reason."""
-        try:
-            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
-        except ValueError:
-            raise ValueError("use two times like 21:00-08:00") from None
-        return cls(start, end)
-
-    def is_quiet(self, moment: time) -> bool:
-        if self.start <= self.end:
-            return self.start <= moment < self.end
-        return moment >= self.start or moment < self.end
 
 
 def waking(moment: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import dates
 from bot.commands import Command
 from bot.messages import Button
+from bot.model import Input, Interview, NudgeView
 from bot.nudges import DONE, UPCOMING, base_kind, family, waking
-
-if TYPE_CHECKING:
-    from bot.engine import Input, NudgeView
 
 DEFAULT_SNOOZE = timedelta(hours=2)
 DEFAULT_PAUSE = timedelta(days=7)
@@ -100,8 +98,6 @@ class ReminderCommands:
         self.hand_over(interview_id, f"drop:{kind}")
 
     def hand_over(self, interview_id: str, verb: str) -> None:
-        from bot.engine import Input
-
         self.follow_up = Input(kind="action", action=f"iv:{interview_id}:{verb}")
 
     def do_drop(self, kind: str) -> None:
@@ -297,8 +293,6 @@ class ReminderCommands:
         if start > self.now + MAX_AHEAD:
             self.retry("upcoming_too_far", when=dates.show_moment(start, self.tz, year=True))
             return
-        from bot.engine import UPCOMING, Interview
-
         self.iv = Interview(id=self.new_id, status=UPCOMING, created_at=self.now)
         self.answers = {"company": company, "upcoming_start": start.isoformat()}
         if end is not None:

@@ -23,7 +23,8 @@ from bot import dates, days_after, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.logs import operator_cause
-from bot.messages import Incoming, Reply, UserKey
+from bot.messages import Incoming, Reply
+from bot.model import Input, Interview, NudgeStatus, QuietHours, Snapshot, UserKey
 from storage import nudge_store, repository
 from storage.db import Database, describe_error, retry_transient
 from storage.models import User
@@ -69,14 +70,14 @@ class ConversationService:
         *,
         database: Database,
         default_timezone: str = "UTC",
-        quiet_hours: nudges.QuietHours | None = None,
+        quiet_hours: QuietHours | None = None,
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_interview_id,
         flow: Flow | None = None,
     ) -> None:
         self.db = database
         self.default_timezone = default_timezone
-        self.quiet_hours = quiet_hours or nudges.QuietHours()
+        self.quiet_hours = quiet_hours or QuietHours()
         self.clock = clock
         self.new_id = new_id
         self.flow = flow or load_flow()
@@ -147,7 +148,7 @@ class ConversationService:
         seeded = incoming.timezone and find_zone(incoming.timezone)
         if seeded and "timezone" not in (user.conversation or {}):  # the platform knows; a typed one wins
             user.conversation = {**(user.conversation or engine.new_conversation()), "timezone": seeded}
-        step_input = engine.Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
+        step_input = Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
         conversation, replies = self._step(
             session,
             user,
@@ -165,7 +166,7 @@ class ConversationService:
         self,
         session: Session,
         user: User,
-        step_input: engine.Input,
+        step_input: Input,
         *,
         now: datetime,
         subject_id: str | None = None,
@@ -184,7 +185,7 @@ class ConversationService:
             subject = None
             if subject_id and (active is None or active.id != subject_id):
                 subject = repository.load_interview(session, user, subject_id)
-            snapshot = engine.Snapshot(
+            snapshot = Snapshot(
                 timezone=self.timezone_of(conversation),
                 conversation=conversation,
                 active=repository.to_domain(active),
@@ -238,10 +239,10 @@ class ConversationService:
         self,
         session: Session,
         user: User,
-        interview: engine.Interview,
+        interview: Interview,
         conversation: dict,
         *,
-        before: engine.Interview | None,
+        before: Interview | None,
         now: datetime,
     ) -> None:
         """Save the interview and make its pending nudges match what the policy now wants.
@@ -256,15 +257,15 @@ class ConversationService:
             nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     def _plan(
-        self, session: Session, user: User, interview: engine.Interview, conversation: dict, *, now: datetime
+        self, session: Session, user: User, interview: Interview, conversation: dict, *, now: datetime
     ) -> None:
         wanted = self._wanted(interview, conversation)
         nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
-    def _wanted(self, interview: engine.Interview, conversation: dict) -> dict[str, datetime]:
+    def _wanted(self, interview: Interview, conversation: dict) -> dict[str, datetime]:
         return self._policy(interview, tz=zone(self.timezone_of(conversation)))
 
-    def _policy(self, interview: engine.Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
+    def _policy(self, interview: Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
         return nudges.planned(
             status=interview.status,
             answers=interview.answers,
@@ -296,7 +297,7 @@ class ConversationService:
         prepared = []
         for nudge in claimed:
             if latest[(nudge.interview_id, nudges.family(nudge.kind))] is not nudge:
-                self._finish(nudge.id, nudge_store.SKIPPED)
+                self._finish(nudge.id, NudgeStatus.SKIPPED)
                 continue
             try:
                 ready = self._prepare_one(nudge, now=now)
@@ -322,7 +323,7 @@ class ConversationService:
             conversation = user.conversation or engine.new_conversation()
             tz = zone(self.timezone_of(conversation))
             if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
-                nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
+                nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
                 return None
             paused = dates.stored_moment(conversation.get("paused_until"))
             kept = f"{nudge.interview_id}:{nudges.base_kind(nudge.kind)}" in conversation.get(
@@ -340,7 +341,7 @@ class ConversationService:
             conversation, replies = self._step(
                 session,
                 user,
-                engine.Input(kind="nudge", action=nudge.kind),
+                Input(kind="nudge", action=nudge.kind),
                 now=now,
                 subject_id=nudge.interview_id,
             )
@@ -356,17 +357,17 @@ class ConversationService:
                     repository.load_interview(session, user, nudge.interview_id) if user else None
                 )
                 if interview is None:
-                    nudge_store.finish(session, nudge.id, status=nudge_store.SKIPPED, now=now)
+                    nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
                     return None
                 replies = days_after.fallback_nudge(interview, nudge.kind, self.flow)
         except Exception as exc:
             _log_failure("nudge fallback", exc, kind=nudge.kind)
-            self._finish(nudge.id, nudge_store.FAILED)
+            self._finish(nudge.id, NudgeStatus.FAILED)
             return None
         return PreparedNudge(nudge.id, nudge.user, replies, nudge.attempts, nudge.kind)
 
     def _worth_sending(
-        self, nudge: nudge_store.Claimed, interview: engine.Interview, *, tz: ZoneInfo, now: datetime
+        self, nudge: nudge_store.Claimed, interview: Interview, *, tz: ZoneInfo, now: datetime
     ) -> bool:
         """Still wanted, not stale, and not overtaken by a later one of its family that is due too
         (which another process may have claimed: the check cannot rely on one claim's batch)."""
@@ -387,10 +388,10 @@ class ConversationService:
         now = self.clock()
         with self.db.transaction() as session:
             if delivered:
-                nudge_store.finish(session, nudge_id, status=nudge_store.SENT, now=now)
+                nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
             elif attempts >= MAX_SEND_ATTEMPTS:
                 log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
-                nudge_store.finish(session, nudge_id, status=nudge_store.FAILED, now=now)
+                nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
             else:
                 nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
 

@@ -17,7 +17,7 @@ from bot.messages import Attachment, Button
 from bot.templating import template
 
 if TYPE_CHECKING:
-    from bot.engine import Interview
+    from bot.model import Interview
 
 _INSIGHTS = template("insights.txt.j2")
 _EXPORT = template("export.md.j2")

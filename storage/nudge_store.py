@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.engine import NudgeView
-from bot.messages import UserKey
+from bot.model import NudgeStatus, NudgeView, UserKey
 from storage.models import Interview, Nudge, User
 
-PENDING, SENDING, SENT = "pending", "sending", "sent"
-SKIPPED, CANCELLED, FAILED = "skipped", "cancelled", "failed"
+PENDING, SENDING, SENT = NudgeStatus.PENDING, NudgeStatus.SENDING, NudgeStatus.SENT
+SKIPPED, CANCELLED, FAILED = NudgeStatus.SKIPPED, NudgeStatus.CANCELLED, NudgeStatus.FAILED
 # A nudge planned this long after it was due is already stale: it is recorded but never sent.
 PLANNED_LATE = timedelta(minutes=1)
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot import engine as domain
-from bot.messages import UserKey
+from bot import model as domain
+from bot.model import UserKey
 from storage.models import Interview, ProcessedEvent, User
 
 

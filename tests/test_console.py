@@ -32,7 +32,7 @@ def env_for(url: str, **extra: str) -> dict[str, str]:
 
 def debrief(*args: str, url: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "debrief.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -46,7 +46,7 @@ class LiveChat:
 
     def __init__(self, url: str, *args: str, **env: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "chat", "--user", "Maya", *args],
+            [sys.executable, "-m", "debrief.cli", "chat", "--user", "Maya", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

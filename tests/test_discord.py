@@ -240,7 +240,13 @@ def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
             DISCORD_GATEWAY_URL=fake.gateway_url,
         )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            sys.executable,
+            "-m",
+            "debrief.cli",
+            "run",
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         try:
             _, errors = await asyncio.wait_for(process.communicate(), 60)

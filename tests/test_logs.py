@@ -176,7 +176,13 @@ def test_debrief_run_at_debug_keeps_peoples_words_out_of_its_stderr(tmp_path):
                       SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                       SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE
+            sys.executable,
+            "-m",
+            "debrief.cli",
+            "run",
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         try:
             client = SlackClient(f"http://127.0.0.1:{port}/slack/events")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot import dates
-from bot.nudges import QuietHours, family, planned, waking
+from bot.model import QuietHours
+from bot.nudges import family, planned, waking
 
 BERLIN = dates.zone("Europe/Berlin")
 NEW_YORK = dates.zone("America/New_York")

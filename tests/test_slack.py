@@ -290,7 +290,13 @@ def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_th
                    SLACK_BOT_TOKEN="xoxb-very-secret-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                    SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stderr=subprocess.PIPE, stdout=subprocess.PIPE
+            sys.executable,
+            "-m",
+            "debrief.cli",
+            "run",
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         try:
             client = SlackClient(f"http://127.0.0.1:{port}/slack/events")

@@ -65,7 +65,13 @@ def test_stopping_right_after_the_acks_still_stores_and_answers_every_message(tm
         env = env_for(url, SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake.url, DEBRIEF_LOG_LEVEL="INFO",
                       **mode_env)  # fmt: skip
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            sys.executable,
+            "-m",
+            "debrief.cli",
+            "run",
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         try:
             if mode == "http":

@@ -1,0 +1,168 @@
+"""The plain data that crosses module lines inside the product: no logic, no I/O.
+
+Storage and every other module import these types from here, never from the engine. Statuses are
+`StrEnum`s, so they compare equal to (and are stored as) their plain string values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from bot.messages import Reply
+
+
+class InterviewStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    UPCOMING = "upcoming"  # announced beforehand ("interview ACME tomorrow 3-4pm"), not yet debriefed
+
+
+class News(StrEnum):
+    """What a person heard back, as the answer to "any news?" stores it."""
+
+    SECOND = "second"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    NOT_YET = "not_yet"
+
+
+class NudgeStatus(StrEnum):
+    """A nudge row: pending -> sending (claimed by one process) -> sent; or skipped, cancelled, failed."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class UserKey:
+    """Who a person is, the same way on every platform: ("slack", team id, user id)."""
+
+    platform: str
+    workspace: str
+    user_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("platform", "workspace", "user_id"):
+            if not getattr(self, name):
+                raise ValueError(f"UserKey.{name} must not be empty")
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace}:{self.user_id}"
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """No nudge from `start` to `end`, local time (default 21:00-08:00)."""
+
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> QuietHours:
+        """From "21:00-08:00"; raises ValueError with a readable reason."""
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        except ValueError:
+            raise ValueError("use two times like 21:00-08:00") from None
+        return cls(start, end)
+
+    def is_quiet(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview being (or having been) debriefed, as plain data."""
+
+    id: str
+    status: str
+    created_at: datetime
+    answers: dict[str, Any] = field(default_factory=dict)
+    cursor: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def company(self) -> str:
+        return self.answers.get("company") or "this interview"
+
+    @property
+    def role(self) -> str | None:
+        return self.answers.get("role")
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """What `list` needs to know about each of a person's interviews."""
+
+    id: str
+    company: str | None
+    role: str | None
+    status: str
+    step: int
+    created_at: datetime
+    letter_status: str | None = None
+    news: str | None = None
+    interview_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one turn may read, loaded by the service before it calls `step`."""
+
+    timezone: str
+    conversation: dict[str, Any]
+    active: Interview | None
+    interviews: tuple[InterviewSummary, ...] = ()
+    display_name: str | None = None
+    # The interview a nudge or a nudge's button is about, when it is not the active one.
+    subject: Interview | None = None
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
+    # Loaded only when a command asks for them (see Outcome.needs).
+    nudges: tuple[NudgeView, ...] | None = None
+    everything: tuple[Interview, ...] | None = None
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """A planned or recently sent nudge, as `reminders` and `snooze` see it."""
+
+    interview_id: str
+    kind: str
+    due_at: datetime
+    status: str
+    sent_at: datetime | None
+    company: str | None
+
+
+@dataclass(frozen=True)
+class Input:
+    """What happened: a message, a button (`action`), the chat opened, or a nudge falling due."""
+
+    kind: Literal["message", "action", "open", "nudge"]
+    text: str | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The turn's result. `interview` is the active interview to save when it changed.
+
+    `follow_up` asks the service to reload (another interview became active) and step again.
+    """
+
+    conversation: dict[str, Any]
+    replies: list[Reply]
+    interview: Interview | None = None
+    follow_up: Input | None = None
+    needs: str | None = None  # "nudges" or "everything": load it and run the same turn again
+    forget: bool = False  # delete every row of this person (confirmed "forget me")

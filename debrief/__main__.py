@@ -1,0 +1,7 @@
+"""`python -m debrief` is the `debrief` command."""
+
+import sys
+
+from debrief.cli import main
+
+sys.exit(main())

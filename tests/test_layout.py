@@ -1,0 +1,54 @@
+"""The import contract that keeps the layout true (../shared/DESIGN.md): read from the source itself.
+
+bot/ is the platform-neutral product: it imports neither adapters/ nor a chat SDK. storage/ takes
+from bot/ only the plain data of bot.model, never the engine.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHAT_SDKS = ("slack_bolt", "slack_sdk", "discord", "aiohttp")
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports, at any depth (in functions and under TYPE_CHECKING too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == "bot"}
+    return found
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def top(name: str) -> str:
+    return name.split(".")[0]
+
+
+@pytest.mark.parametrize("path", modules("bot"), ids=lambda p: p.stem)
+def test_the_product_imports_no_adapter_and_no_chat_sdk(path):
+    banned = {name for name in imports_of(path) if top(name) in ("adapters", *CHAT_SDKS)}
+    assert not banned, f"{path.relative_to(ROOT)} imports {sorted(banned)}"
+
+
+@pytest.mark.parametrize("path", modules("storage"), ids=lambda p: p.stem)
+def test_storage_takes_only_the_plain_model_from_the_product(path):
+    from_bot = {name for name in imports_of(path) if top(name) == "bot" and name != "bot"}
+    assert from_bot <= {"bot.model"}, f"{path.relative_to(ROOT)} imports {sorted(from_bot - {'bot.model'})}"
+
+
+def test_the_contract_reads_what_it_should():
+    """The checks above would pass on nothing: make sure they see the imports they judge."""
+    assert "bot.model" in imports_of(ROOT / "storage" / "nudge_store.py")
+    assert "slack_bolt.async_app" in imports_of(ROOT / "adapters" / "slack_bot.py")
+    assert "bot.model" in imports_of(ROOT / "storage" / "repository.py")  # `from bot import model`
