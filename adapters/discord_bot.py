@@ -18,6 +18,7 @@ import yarl
 from discord import app_commands
 
 from adapters.base import Turns
+from bot import actions
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -54,7 +55,7 @@ def split_text(text: str, size: int = MESSAGE_MAX) -> list[str]:
     return [p for p in pieces if p] or [" "]
 
 
-class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=r"(?P<action>(?:ans|cmd|iv):.+)"):
+class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=f"(?P<action>{actions.PATTERN})"):
     """A button whose custom id is the engine's action: registered once at start, it keeps working
     for buttons sent before a restart (discord.py dispatches by the id's pattern, not by memory)."""
 

@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import slack_blocks
 from adapters.base import Turns
+from bot import actions
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -261,7 +262,7 @@ class SlackAdapter:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         _, tz = await self._profile(event["user"])
         replies = []
-        for action in ("cmd:list", "cmd:reminders"):  # a look, not a turn: nothing is saved
+        for action in (actions.command("list"), actions.command("reminders")):  # a look: nothing is saved
             look = Incoming(user=key, kind="action", action=action, timezone=tz)
             replies += await asyncio.to_thread(self.service.look, look)
         await self.client.views_publish(user_id=event["user"], view=slack_blocks.home_view(replies))

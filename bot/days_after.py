@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot import dates, letters
+from bot import actions, dates, letters
 from bot.flow import Flow
 from bot.messages import Attachment, Button, Reply
 from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
@@ -29,7 +29,7 @@ def fallback_nudge(interview: Interview, kind: str, flow: Flow) -> list[Reply]:
     """A reminder of `kind` worded from nothing but the company: what is sent when the usual
     wording fails, so that a broken template never costs the person the reminder itself."""
     text = flow.message("nudge_fallback", what=flow.label(f"kind_{family(kind)}"), company=interview.company)
-    return [Reply(text, (Button(flow.label("resume_debrief"), f"iv:{interview.id}:resume"),))]
+    return [Reply(text, (Button(flow.label("resume_debrief"), actions.about(interview.id, "resume")),))]
 
 
 class DaysAfter:
@@ -64,7 +64,9 @@ class DaysAfter:
 
     def iv_buttons(self, *pairs: tuple[str, str]) -> tuple[Button, ...]:
         """Buttons about this interview, from (label key, verb) pairs."""
-        return tuple(Button(self.label(key), f"iv:{self.iv.id}:{verb}") for key, verb in pairs)
+        return tuple(
+            Button(self.label(key), actions.about(self.iv.id, *verb.split(":"))) for key, verb in pairs
+        )
 
     def nudge_values(self) -> dict[str, str]:
         names = self.interviewer_names()
@@ -120,8 +122,9 @@ class DaysAfter:
 
     def on_subject_action(self, action: str) -> None:
         self.conv["mode"] = None  # another button ends a pending "are you sure?" or menu
-        _, interview_id, verb, *args = action.split(":")
-        if self.iv is None or self.iv.id != interview_id:
+        clicked = actions.parse(action)
+        verb, args = clicked.verb, clicked.args
+        if self.iv is None or self.iv.id != clicked.interview_id:
             self.stale()
             return
         handler = getattr(self, f"do_{verb}", None)
@@ -204,14 +207,16 @@ class DaysAfter:
         buttons = []
         if self.now + MIN_SNOOZE <= before < deadline:
             label = self.label("snooze_before", when=dates.show_moment(before, self.tz))
-            buttons.append(Button(label, f"iv:{self.iv.id}:snooze_to:{kind}:{int(before.timestamp())}"))
+            buttons.append(
+                Button(label, actions.about(self.iv.id, "snooze_to", kind, int(before.timestamp())))
+            )
         buttons.append(
             Button(
                 self.label("snooze_anyway"),
-                f"iv:{self.iv.id}:snooze_to:{kind}:{int(until.timestamp())}:anyway",
+                actions.about(self.iv.id, "snooze_to", kind, int(until.timestamp()), "anyway"),
             )
         )
-        buttons.append(Button(self.label("snooze_keep"), f"iv:{self.iv.id}:keep"))
+        buttons.append(Button(self.label("snooze_keep"), actions.about(self.iv.id, "keep")))
         self.say(
             self.msg(
                 "snooze_past_deadline",
@@ -342,7 +347,7 @@ class DaysAfter:
         if others:
             self.say(
                 self.msg("offers_compare", count=len(others) + 1),
-                (Button(self.label("compare"), "cmd:offers"),),
+                (Button(self.label("compare"), actions.command("offers")),),
             )
         decision = self.answers.get("offer_decision") or "think"
         if decision == "negotiate":

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot import answers, dates, timing
+from bot import actions, answers, dates, timing
 from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.days_after import DaysAfter
@@ -39,13 +39,6 @@ _COMPANY_HINT = re.compile(
     r"(?=\s+(?:for|today|this|just|yesterday|earlier|and|about)\b|\s*[.,!?;:\n]|\s*$)",
     re.IGNORECASE,
 )
-
-
-def subject_of(action: str | None) -> str | None:
-    """The interview id an "iv:<id>:<verb>" action is about (the service loads that interview)."""
-    if action and action.startswith("iv:"):
-        return action.split(":")[1] or None
-    return None
 
 
 def new_conversation() -> dict[str, Any]:
@@ -139,8 +132,8 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.on_open()
         elif incoming.kind == "nudge":
             self.on_nudge(incoming.action or "")
-        elif incoming.action and incoming.action.startswith("iv:"):
-            self.on_subject_action(incoming.action)
+        elif actions.parse(incoming.action).kind == "interview":
+            self.on_subject_action(incoming.action or "")
         elif incoming.kind == "action":
             self.on_action(incoming.action or "")
         else:
@@ -171,33 +164,37 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.conv["welcomed"] = True
 
     def on_action(self, action: str) -> None:
-        kind, _, rest = action.partition(":")
-        if kind == "cmd":
-            name, _, number = rest.partition(":")
-            asked, _, answer = name.partition("-")
-            # "cmd:cancel-yes", "cmd:forget-no", "cmd:pause-keep": the answer to an "are you sure?"
-            confirms = {
-                "cancel": (("yes", "no"), lambda yes: self.confirm_cancel(yes == "yes")),
-                "forget": (("yes", "no"), lambda yes: self.confirm_forget(yes == "yes")),
-                "pause": (PAUSE_ANSWERS, self.confirm_pause),
-            }
-            if asked in confirms and answer in confirms[asked][0]:
-                if self.conv.get("mode") != f"confirm_{asked}":
-                    self.stale()  # the question was answered or dropped meanwhile
-                else:
-                    confirms[asked][1](answer)
-                return
-            if name in self.flow.commands:
-                if not (name == "cancel" and self.conv.get("mode") == "edit_pick"):
-                    self.conv["mode"] = None
-                self.command(Command(name, int(number) if number.isdecimal() else None))
-                return
-        elif kind == "ans":
-            token, _, index = rest.rpartition(":")
-            if self.iv is not None and self.pos is not None and token == self.token():
+        clicked = actions.parse(action)
+        # The answer to an "are you sure?": its replies, and what each one does.
+        confirms = {
+            "cancel": (("yes", "no"), lambda reply: self.confirm_cancel(reply == "yes")),
+            "forget": (("yes", "no"), lambda reply: self.confirm_forget(reply == "yes")),
+            "pause": (PAUSE_ANSWERS, self.confirm_pause),
+        }
+        if (
+            clicked.kind == "confirm"
+            and clicked.name in confirms
+            and clicked.reply in confirms[clicked.name][0]
+        ):
+            if self.conv.get("mode") != f"confirm_{clicked.name}":
+                self.stale()  # the question was answered or dropped meanwhile
+            else:
+                confirms[clicked.name][1](clicked.reply)
+            return
+        if clicked.kind == "command" and clicked.name in self.flow.commands:
+            if not (clicked.name == "cancel" and self.conv.get("mode") == "edit_pick"):
                 self.conv["mode"] = None
-                self.answer_option_index(index)
-                return
+            self.command(Command(clicked.name, clicked.number))
+            return
+        if (
+            clicked.kind == "answer"
+            and self.iv is not None
+            and self.pos is not None
+            and clicked.token == self.token()
+        ):
+            self.conv["mode"] = None
+            self.answer_option_index(clicked.index)
+            return
         self.stale()
 
     def on_message(self, raw: str) -> None:
@@ -264,9 +261,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
 
     def idle_buttons(self) -> tuple[Button, ...]:
         return (
-            Button(self.label("new_debrief"), "cmd:new"),
-            Button(self.label("my_interviews"), "cmd:list"),
-            Button(self.label("help"), "cmd:help"),
+            Button(self.label("new_debrief"), actions.command("new")),
+            Button(self.label("my_interviews"), actions.command("list")),
+            Button(self.label("help"), actions.command("help")),
         )
 
     def stale(self) -> None:
@@ -320,7 +317,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         """Every interview, numbered for `resume N`, each with a button in the same order."""
         items = self.snap.interviews
         if not items:
-            self.say(self.msg("list_empty"), (Button(self.label("new_debrief"), "cmd:new"),))
+            self.say(self.msg("list_empty"), (Button(self.label("new_debrief"), actions.command("new")),))
             return
         lines, buttons = [self.msg("list_header")], []
         shown = list(enumerate(items, start=1))[-LIST_LIMIT:]
@@ -340,7 +337,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
                 verb = "open_button" if item.status == DONE else "reopen_button"
             lines.append(self.label("list_line", number=number, title=short(title, 80), day=day, state=state))
             company = short(item.company or self.label("unnamed"), 40)
-            buttons.append(Button(self.label(verb, number=number, company=company), f"cmd:resume:{number}"))
+            buttons.append(
+                Button(self.label(verb, number=number, company=company), actions.command("resume", number))
+            )
         lines.append(self.msg("list_footer"))
         self.say("\n".join(lines), tuple(buttons))
 
@@ -372,7 +371,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             if self.iv is not None and self.status == IN_PROGRESS and target.status == DONE:
                 self.conv["back_to"] = self.iv.id  # only a look at a finished one: come back after
             self.conv["active"] = target.id
-            self.follow_up = Input(kind="action", action="cmd:resume")
+            self.follow_up = Input(kind="action", action=actions.command("resume"))
             return
         self.resume_here()
 
@@ -396,7 +395,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
                 self.show_letters(self.msg("letter_again", company=self.iv.company))
             self.conv["active"] = self.conv.pop("back_to", None)
             if self.conv["active"]:
-                self.follow_up = Input(kind="action", action="cmd:resume")
+                self.follow_up = Input(kind="action", action=actions.command("resume"))
             else:
                 self.say(self.msg("idle"), self.idle_buttons())
 
@@ -473,10 +472,12 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             return
         self.conv["mode"] = "edit_pick"
         buttons = tuple(
-            Button(short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), f"cmd:edit:{n}")
+            Button(short(f"{q.label}: {self.show_value(q)}", BUTTON_LABEL_MAX), actions.command("edit", n))
             for n, q in enumerate(editable, 1)
         )
-        self.say(self.msg("edit_pick"), (*buttons[:24], Button(self.label("cancel"), "cmd:cancel")))
+        self.say(
+            self.msg("edit_pick"), (*buttons[:24], Button(self.label("cancel"), actions.command("cancel")))
+        )
 
     def cmd_cancel(self, _: Command) -> None:
         if self.conv.get("mode") == "edit_pick":
@@ -494,8 +495,8 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.say(
                 self.msg("cancel_confirm", company=self.iv.company),
                 (
-                    Button(self.label("cancel_yes"), "cmd:cancel-yes"),
-                    Button(self.label("cancel_no"), "cmd:cancel-no"),
+                    Button(self.label("cancel_yes"), actions.confirm("cancel", "yes")),
+                    Button(self.label("cancel_no"), actions.confirm("cancel", "no")),
                 ),
             )
 
@@ -694,7 +695,10 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         if old_section.summary_after and (nxt is None or self.flow.section_of[nxt["q"]] is not old_section):
             self.say(debrief_summary(self.relevant_answers(), title=self.msg("summary_title")))
             if len(self.snap.interviews) >= MIN_INTERVIEWS:
-                self.say(self.msg("insights_offer"), (Button(self.label("see_insights"), "cmd:insights"),))
+                self.say(
+                    self.msg("insights_offer"),
+                    (Button(self.label("see_insights"), actions.command("insights")),),
+                )
         self.set_pos(nxt)
         if nxt is None:
             self.finish(old_section.closing or "break")
@@ -799,9 +803,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         if current is not None and fq.kind != "letters":
             text += "\n" + self.label("currently", value=self.show_raw(fq, current))
         token = self.token()
-        buttons = [Button(o.label, f"ans:{token}:{i}") for i, o in self.options(fq)]
+        buttons = [Button(o.label, actions.answer(token, i)) for i, o in self.options(fq)]
         if q.kind == "list" and fq is q.fields[0]:
-            buttons.append(Button(self.label("done"), f"ans:{token}:done"))
+            buttons.append(Button(self.label("done"), actions.answer(token, "done")))
         if fq.kind == "letters":
             if not brief:
                 self.show_letters(text)

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot import dates
+from bot import actions, dates
 from bot.commands import Command
 from bot.messages import Button
 from bot.model import Input, Interview, NudgeView
@@ -80,8 +80,8 @@ class ReminderCommands:
                     company=nudge.company or self.label("unnamed"),
                 )
             )
-            verb = f"iv:{nudge.interview_id}:drop:{base_kind(nudge.kind)}"
-            buttons.append(Button(self.label("drop_button", number=number), verb))
+            drop = actions.about(nudge.interview_id, "drop", base_kind(nudge.kind))
+            buttons.append(Button(self.label("drop_button", number=number), drop))
         # "cancel reminder 2" means the second one shown here, even if the list changes meanwhile
         self.conv["listed"] = [f"{n.interview_id}:{base_kind(n.kind)}" for n in pending[:REMINDERS_SHOWN]]
         lines.append(self.msg("reminders_footer"))
@@ -98,7 +98,7 @@ class ReminderCommands:
         self.hand_over(interview_id, f"drop:{kind}")
 
     def hand_over(self, interview_id: str, verb: str) -> None:
-        self.follow_up = Input(kind="action", action=f"iv:{interview_id}:{verb}")
+        self.follow_up = Input(kind="action", action=actions.about(interview_id, *verb.split(":")))
 
     def do_drop(self, kind: str) -> None:
         due = next((d for k, d in self.planned_now().items() if base_kind(k) == kind), None)
@@ -208,9 +208,9 @@ class ReminderCommands:
         self.say(
             self.msg("pause_holds_deadlines", until=dates.show_moment(until, self.tz), held="\n".join(lines)),
             (
-                Button(self.label("pause_keep"), "cmd:pause-keep"),
-                Button(self.label("pause_all"), "cmd:pause-all"),
-                Button(self.label("pause_no"), "cmd:pause-no"),
+                Button(self.label("pause_keep"), actions.confirm("pause", "keep")),
+                Button(self.label("pause_all"), actions.confirm("pause", "all")),
+                Button(self.label("pause_no"), actions.confirm("pause", "no")),
             ),
         )
 
@@ -275,7 +275,10 @@ class ReminderCommands:
             verb = f"news:{news}" if news else "ask_news"
             self.say(
                 self.msg("news_which"),
-                tuple(Button(i.company or self.label("unnamed"), f"iv:{i.id}:{verb}") for i in waiting[-5:]),
+                tuple(
+                    Button(i.company or self.label("unnamed"), actions.about(i.id, *verb.split(":")))
+                    for i in waiting[-5:]
+                ),
             )
 
     def do_ask_news(self) -> None:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot import dates, days_after, engine, nudges
+from bot import actions, dates, days_after, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.logs import operator_cause
@@ -154,7 +154,7 @@ class ConversationService:
             user,
             step_input,
             now=now,
-            subject_id=engine.subject_of(incoming.action),
+            subject_id=actions.subject_of(incoming.action),
             display_name=incoming.display_name,
         )
         if conversation is None:
@@ -219,7 +219,7 @@ class ConversationService:
             if outcome.follow_up is None:
                 break
             step_input, extra, steps = outcome.follow_up, {}, steps + 1
-            subject_id = engine.subject_of(step_input.action)
+            subject_id = actions.subject_of(step_input.action)
         return conversation, replies
 
     def _load(self, session: Session, user: User, what: str, *, now: datetime) -> tuple:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot import dates
+from bot import actions, dates
 from bot.commands import Command
 from bot.insights import MIN_INTERVIEWS, common_thread
 from bot.letters import thank_you_letters
@@ -149,8 +149,8 @@ class YourData:
         self.say(
             self.msg("forget_confirm"),
             (
-                Button(self.label("forget_yes"), "cmd:forget-yes"),
-                Button(self.label("forget_no"), "cmd:forget-no"),
+                Button(self.label("forget_yes"), actions.confirm("forget", "yes")),
+                Button(self.label("forget_no"), actions.confirm("forget", "no")),
             ),
         )
 
