@@ -6,8 +6,9 @@ carry the interview they are about ("iv:<id>:<verb>"), so they work whatever is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot import actions, dates, letters
 from bot.flow import Flow
@@ -35,6 +36,9 @@ def fallback_nudge(interview: Interview, kind: str, flow: Flow) -> list[Reply]:
 class DaysAfter:
     """Nudges and their buttons. Relies on the turn's state: iv, answers, cursor, conv, now, tz."""
 
+    # The engine's tables of handlers (bot.engine.VERBS, CLOSINGS), set where they are defined.
+    verbs: ClassVar[dict[str, Callable[..., None]]]
+    closings: ClassVar[dict[str, Callable[..., None]]]
     iv: Interview | None
     answers: dict[str, Any]
     cursor: dict[str, Any]
@@ -127,11 +131,11 @@ class DaysAfter:
         if self.iv is None or self.iv.id != clicked.interview_id:
             self.stale()
             return
-        handler = getattr(self, f"do_{verb}", None)
+        handler = self.verbs.get(verb)
         if handler is None:
             self.stale()
             return
-        handler(*args)
+        handler(self, *args)
         self.remind_of_active()
 
     def remind_of_active(self) -> None:
@@ -294,7 +298,7 @@ class DaysAfter:
         self.status = DONE
         self.conv["active"] = None
         self.changed = True
-        getattr(self, f"close_{closing}")()
+        self.closings[closing](self)
 
     def planned_now(self) -> dict[str, datetime]:
         return planned(

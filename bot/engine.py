@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from bot import actions, answers, dates, timing
 from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.days_after import DaysAfter
-from bot.flow import TOTAL_STEPS, Flow, Option, Question, load_flow
+from bot.flow import TOTAL_STEPS, Flow, Option, Question, check_names, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.insights import MIN_INTERVIEWS
 from bot.letters import Letter, debrief_summary, thank_you_letters
@@ -279,8 +280,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         if not self.conv.get("welcomed") and command.name not in ("new", "help"):
             self.say(self.msg("first_welcome"))  # a first message can be a command, too
             self.conv["welcomed"] = True
-        handler = getattr(self, f"cmd_{command.name}")
-        handler(command)
+        COMMANDS[command.name](self, command)
 
     def cmd_help(self, _: Command) -> None:
         self.say(self.flow.help_text, () if self.iv else self.idle_buttons())
@@ -950,3 +950,57 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         history.append(self.pos)
         self.set_pos(pos)
         self.ask(intro=False)
+
+
+# Every command, button verb and closing the content can name, with its handler. Explicit tables, so
+# a reader finds each handler with one search, and a name without a handler fails at import.
+COMMANDS: dict[str, Callable[[_Turn, Command], None]] = {
+    "help": _Turn.cmd_help,
+    "new": _Turn.cmd_new,
+    "list": _Turn.cmd_list,
+    "status": _Turn.cmd_status,
+    "resume": _Turn.cmd_resume,
+    "back": _Turn.cmd_back,
+    "skip": _Turn.cmd_skip,
+    "edit": _Turn.cmd_edit,
+    "cancel": _Turn.cmd_cancel,
+    "reminders": _Turn.cmd_reminders,
+    "snooze": _Turn.cmd_snooze,
+    "drop": _Turn.cmd_drop,
+    "pause": _Turn.cmd_pause,
+    "unpause": _Turn.cmd_unpause,
+    "timezone": _Turn.cmd_timezone,
+    "news": _Turn.cmd_news,
+    "upcoming": _Turn.cmd_upcoming,
+    "insights": _Turn.cmd_insights,
+    "offers": _Turn.cmd_offers,
+    "export": _Turn.cmd_export,
+    "forget": _Turn.cmd_forget,
+}
+# What a button about one interview ("iv:<id>:<verb>:<args>") does: reminders' buttons, hand-overs.
+VERBS: dict[str, Callable[..., None]] = {
+    "resume": _Turn.do_resume,
+    "sent": _Turn.do_sent,
+    "letter": _Turn.do_letter,
+    "snooze": _Turn.do_snooze,
+    "snooze_to": _Turn.do_snooze_to,
+    "keep": _Turn.do_keep,
+    "checkins": _Turn.do_checkins,
+    "news": _Turn.do_news,
+    "ask_news": _Turn.do_ask_news,
+    "feedback": _Turn.do_feedback,
+    "decided": _Turn.do_decided,
+    "drop": _Turn.do_drop,
+    "start": _Turn.do_start,
+}
+# How a section that ends the conversation for now closes (`closing = "..."` in the content).
+CLOSINGS: dict[str, Callable[[_Turn], None]] = {
+    "break": _Turn.close_break,
+    "second": _Turn.close_second,
+    "offer": _Turn.close_offer,
+    "rejection": _Turn.close_rejection,
+    "feedback": _Turn.close_feedback,
+}
+_Turn.verbs = VERBS
+_Turn.closings = CLOSINGS
+check_names(load_flow(), commands=COMMANDS, closings=CLOSINGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -193,6 +194,22 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         commands={k: tuple(v) for k, v in raw["commands"].items()},
         words={k: tuple(v) for k, v in raw["words"].items()},
     )
+
+
+def check_names(flow: Flow, *, commands: Mapping[str, object], closings: Mapping[str, object]) -> None:
+    """Fail loudly when the content and the code disagree: a command without a handler (or a handler
+    without words to call it by), a closing the code does not know."""
+    problems = [f"command {name!r} has no handler" for name in flow.commands if name not in commands]
+    problems += [
+        f"command {name!r} has no words in [commands]" for name in commands if name not in flow.commands
+    ]
+    problems += [
+        f"section {s.id!r} closes with unknown closing {s.closing!r}"
+        for s in flow.sections
+        if s.closing is not None and s.closing not in closings
+    ]
+    if problems:
+        raise ValueError("content: " + "; ".join(problems))
 
 
 @cache

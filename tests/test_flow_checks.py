@@ -1,0 +1,36 @@
+"""The content and the code must agree: a name the content uses without a handler fails at load."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+
+import pytest
+
+from bot.engine import CLOSINGS, COMMANDS
+from bot.flow import check_names, parse_flow
+
+
+def raw_content() -> dict:
+    return tomllib.loads(resources.files("bot").joinpath("content/flow.toml").read_text(encoding="utf-8"))
+
+
+def test_the_shipped_content_names_only_what_the_code_handles():
+    check_names(parse_flow(raw_content()), commands=COMMANDS, closings=CLOSINGS)
+
+
+def test_a_closing_the_code_does_not_know_fails_at_load():
+    raw = raw_content()
+    raw["sections"][-1]["closing"] = "celebrate"
+    with pytest.raises(ValueError, match="unknown closing 'celebrate'"):
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
+
+
+def test_a_command_without_a_handler_fails_at_load_and_so_does_a_handler_without_words():
+    raw = raw_content()
+    raw["commands"]["dance"] = ["dance"]
+    with pytest.raises(ValueError, match="command 'dance' has no handler"):
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
+    del raw["commands"]["dance"], raw["commands"]["export"]
+    with pytest.raises(ValueError, match="command 'export' has no words"):
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
