@@ -240,9 +240,9 @@ class DiscordAdapter:
             return
         try:  # the DM first: the pointer to it must be true
             await self.send(self.key(message.author), replies)
-            pointer = "I've sent you a DM. Let's talk there. 🙂"
+            pointer = self.service.flow.message("dm_pointer")
         except discord.Forbidden:  # the person takes no DMs from server members
-            pointer = "I can't send you a DM: please allow direct messages from this server's members."
+            pointer = self.service.flow.message("dm_closed")
         with contextlib.suppress(discord.HTTPException):  # a thread without rights, a deleted message
             reference = message.to_reference(fail_if_not_exists=False)
             await message.channel.send(
@@ -288,6 +288,4 @@ class DiscordAdapter:
         except discord.HTTPException as exc:  # never leave "thinking…" hanging for 15 minutes
             log.warning("Discord: /debrief answer failed (%s)", type(exc).__name__)
             with contextlib.suppress(discord.HTTPException):
-                await interaction.followup.send(
-                    "Sorry, something went wrong. Please try again.", ephemeral=private
-                )
+                await interaction.followup.send(self.service.flow.message("try_again"), ephemeral=private)

@@ -249,7 +249,7 @@ class SlackAdapter:
         await self.client.chat_postMessage(
             channel=event["channel"],
             thread_ts=event.get("thread_ts") or event.get("ts"),
-            text="I've sent you a direct message. Let's talk there. 🙂",
+            text=self.service.flow.message("dm_pointer"),
         )
         await self.send(key, replies)
 

@@ -331,7 +331,7 @@ class DaysAfter:
     def close_second(self) -> None:
         second_at = dates.stored_moment(self.answers.get("second_at"))
         when = dates.show_moment(second_at, self.tz) if second_at else None
-        self.say(letters.prep_sheet(self.answers, when=when))
+        self.say(letters.prep_sheet(self.answers, when=when, practice=self.flow.lists["practice"]))
         if when is None:
             self.say(self.msg("second_done_undated", company=self.iv.company))
         elif any(kind.startswith("second_prep_morning") for kind in self.planned_now()):
@@ -397,7 +397,7 @@ class DaysAfter:
         when = dates.show_moment(second_at, self.tz)
         key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
         self.say(self.msg(key, company=self.iv.company, when=when))
-        self.say(letters.prep_sheet(self.answers, when=when))
+        self.say(letters.prep_sheet(self.answers, when=when, practice=self.flow.lists["practice"]))
 
     def nudge_offer_deadline(self, kind: str) -> None:
         day = dates.stored_day(self.answers.get("offer_deadline"))

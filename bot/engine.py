@@ -29,7 +29,6 @@ from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
 from bot.reminder_commands import PAUSE_ANSWERS, ReminderCommands, news_in
 from bot.your_data import YourData
 
-STATE_VERSION = 1
 HISTORY_LIMIT = 200
 LIST_LIMIT = 20  # interviews shown by `list` (and so buttons: Slack and Discord allow 25)
 CHOICE_KINDS = ("choice", "yesno", "letters")
@@ -43,7 +42,7 @@ _COMPANY_HINT = re.compile(
 
 
 def new_conversation() -> dict[str, Any]:
-    return {"v": STATE_VERSION, "active": None, "mode": None, "welcomed": False}
+    return {"active": None, "mode": None, "welcomed": False}
 
 
 def step(

@@ -29,7 +29,6 @@ class Question:
     kind: str
     prompt: str = ""
     label: str = ""
-    section: str = ""
     required: bool = False
     hidden: bool = False
     next: str | None = None
@@ -67,7 +66,6 @@ class Section:
     intro: str
     questions: tuple[Question, ...]
     summary_after: bool = False
-    entry_only: bool = False  # reached only by news (a check-in button), never by going on
     closing: str | None = None  # what ends the section, instead of going on to the next
 
 
@@ -81,6 +79,7 @@ class Flow:
     labels: dict[str, str]
     commands: dict[str, tuple[str, ...]]
     words: dict[str, tuple[str, ...]]
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lines the bot writes in a list
     order: tuple[str, ...] = field(init=False)
     by_id: dict[str, Question] = field(init=False)
     section_of: dict[str, Section] = field(init=False)
@@ -127,7 +126,7 @@ def _option(raw: dict[str, Any]) -> Option:
     )
 
 
-def _question(raw: dict[str, Any], section: str) -> Question:
+def _question(raw: dict[str, Any]) -> Question:
     kind = raw["kind"]
     if kind not in KINDS:
         raise ValueError(f"content: question {raw.get('id')!r} has unknown kind {kind!r}")
@@ -158,12 +157,11 @@ def _question(raw: dict[str, Any], section: str) -> Question:
     return Question(
         id=raw["id"],
         kind=kind,
-        section=section,
         options=tuple(_option(o) for o in raw.get("options", ())),
         suggestions=tuple(raw.get("suggestions", ())),
         skip_words=tuple(raw.get("skip_words", ())),
         edit_aliases=tuple(raw.get("edit_aliases", ())),
-        fields=tuple(_question(f, section) for f in raw.get("fields", ())),
+        fields=tuple(_question(f) for f in raw.get("fields", ())),
         **simple,
     )
 
@@ -176,9 +174,8 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
             step=int(s["step"]),
             title=s["title"],
             intro=s.get("intro", ""),
-            questions=tuple(_question(q, s["id"]) for q in s["questions"]),
+            questions=tuple(_question(q) for q in s["questions"]),
             summary_after=bool(s.get("summary_after", False)),
-            entry_only=bool(s.get("entry_only", False)),
             closing=s.get("closing"),
         )
         for s in raw["sections"]
@@ -193,6 +190,7 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         labels=dict(raw["labels"]),
         commands={k: tuple(v) for k, v in raw["commands"].items()},
         words={k: tuple(v) for k, v in raw["words"].items()},
+        lists={k: tuple(v) for k, v in raw.get("lists", {}).items()},
     )
 
 

@@ -18,14 +18,6 @@ _NEGOTIATION = template("negotiation.txt.j2")
 _FEEDBACK_REQUEST = template("feedback_request.txt.j2")
 _MONEY = re.compile(r"(\d[\d,.' ]*)\s*(k|K|thousand)?")
 
-PRACTICE = (
-    "Tell me about yourself, in two minutes.",
-    "Why this role, and why now?",
-    "Walk me through a result you are proud of: the situation, what you did, the outcome.",
-    "What would you do in your first 90 days?",
-    "What questions do you have for us?",
-)
-
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 20
 CLARIFY_WORDS = 25
@@ -172,8 +164,9 @@ def _first_name_or_team(answers: dict[str, Any]) -> str:
     return _text(people[0]["name"]) if people else "Hiring Team"
 
 
-def prep_sheet(answers: dict[str, Any], *, when: str | None) -> str:
-    """The second-interview prep sheet, built from the first interview's notes and assessment."""
+def prep_sheet(answers: dict[str, Any], *, when: str | None, practice: tuple[str, ...]) -> str:
+    """The second-interview prep sheet, built from the first interview's notes and assessment;
+    `practice` is the content's questions to practise out loud."""
     to_improve = _text(answers.get("answer_to_improve"))
     concerns = [
         _text(f.get("question"))
@@ -200,7 +193,7 @@ def prep_sheet(answers: dict[str, Any], *, when: str | None) -> str:
         better=to_improve if to_improve and to_improve != "none" else None,
         how=_text(answers.get("improve_how")),
         keep=_text(answers.get("positives")),
-        practice=PRACTICE,
+        practice=practice,
     ).strip()
 
 

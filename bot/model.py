@@ -95,10 +95,6 @@ class Interview:
     def company(self) -> str:
         return self.answers.get("company") or "this interview"
 
-    @property
-    def role(self) -> str | None:
-        return self.answers.get("role")
-
 
 @dataclass(frozen=True)
 class InterviewSummary:

@@ -99,7 +99,7 @@ def test_a_mention_in_a_server_stores_no_notes_and_opens_a_dm(service):
             await fake.guild_message("<@1000> my salary at ACME is 95k", mentions=[BOT])
             await wait_for(lambda: any(p["channel_id"] == "777" for p in fake.posts))  # the DM comes first
             in_server = [p for p in fake.posts if p["channel_id"] == "777"]
-            assert len(in_server) == 1 and "sent you a DM" in in_server[0]["content"]
+            assert len(in_server) == 1 and "sent you a direct message" in in_server[0]["content"]
             assert any(p["channel_id"] == "542" for p in fake.posts)
             assert "95k" not in text(fake.posts)
         with service.db.transaction() as session:

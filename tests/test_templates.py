@@ -24,6 +24,7 @@ from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
 from bot.templating import environment
 
 FLOW = load_flow()
+PRACTICE = FLOW.lists["practice"]
 NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)
 TZ = ZoneInfo("Europe/Berlin")
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -126,8 +127,8 @@ def test_every_letter_and_card_renders_from_any_answers(answers, sender):
     drafts = [letter.body for letter in letters.thank_you_letters(answers, sender=sender, tz=TZ)]
     drafts += [
         letters.debrief_summary(answers, title="Your debrief"),
-        letters.prep_sheet(answers, when=None),
-        letters.prep_sheet(answers, when="Tue 8 Dec, 10:00"),
+        letters.prep_sheet(answers, when=None, practice=PRACTICE),
+        letters.prep_sheet(answers, when="Tue 8 Dec, 10:00", practice=PRACTICE),
         letters.negotiation_letter(answers, sender=sender),
         letters.feedback_request(answers, sender=sender),
     ]
@@ -210,7 +211,7 @@ def test_templates_use_no_undefined_name_when_every_answer_is_given(monkeypatch)
     drafts = [letter.body for letter in letters.thank_you_letters(answers, sender="Maya", tz=TZ)]
     drafts += [
         letters.debrief_summary(answers, title="Your debrief"),
-        letters.prep_sheet(answers, when="Tue"),
+        letters.prep_sheet(answers, when="Tue", practice=PRACTICE),
     ]
     drafts += [
         letters.negotiation_letter(answers, sender="Maya"),
@@ -236,7 +237,7 @@ def test_a_skipped_letter_topic_and_a_reaction_never_given_render():
         "questions": [{"question": "Why nursing?", "answer": "My mum"}],
         "second_at": (NOW + timedelta(days=5)).isoformat(),
     }
-    sheet = letters.prep_sheet(answers, when="Tue 1 Dec, 10:00")
+    sheet = letters.prep_sheet(answers, when="Tue 1 Dec, 10:00", practice=PRACTICE)
     assert "Why nursing?" in sheet and "None" not in sheet
     snapshot = engine.Snapshot(
         timezone="Europe/Berlin",
