@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from bot import actions, dates, letters
 from bot.flow import Flow
 from bot.messages import Attachment, Button, Reply
+from bot.model import Fact, Interview, QuestionId
 from bot.nudges import DONE, IN_PROGRESS, base_kind, family, planned, waking
-
-if TYPE_CHECKING:
-    from bot.model import Interview
 
 NEWS = ("second", "offer", "rejected", "not_yet")
 SNOOZES = {"1h": timedelta(hours=1), "2h": timedelta(hours=2), "3h": timedelta(hours=3)}
@@ -76,7 +74,7 @@ class DaysAfter:
         names = self.interviewer_names()
         return {
             "company": self.iv.company,
-            "role": self.answers.get("role") or "the role",
+            "role": self.answers.get(QuestionId.ROLE) or "the role",
             "names": " and ".join(names) if names else "the hiring team",
         }
 
@@ -92,7 +90,7 @@ class DaysAfter:
         )
 
     def nudge_thank_you(self, kind: str) -> None:
-        drafted = "letter_topic" in self.answers
+        drafted = QuestionId.LETTER_TOPIC in self.answers
         key = "nudge_thank_you_last" if kind == "thank_you_last" else "nudge_thank_you"
         if not drafted:
             key = "nudge_thank_you_draft"
@@ -153,14 +151,14 @@ class DaysAfter:
         self.resume_here()
 
     def do_sent(self) -> None:
-        if self.answers.get("letter_review") == "sent":
+        if self.answers.get(QuestionId.LETTER_REVIEW) == "sent":
             self.say(self.msg("already_sent"))
             return
-        self.answers["letter_review"] = "sent"
-        self.answers["letter_sent_at"] = self.now.isoformat()
+        self.answers[QuestionId.LETTER_REVIEW] = "sent"
+        self.answers[Fact.LETTER_SENT_AT] = self.now.isoformat()
         self.changed = True
         self.say(self.msg("letter_sent"))
-        if self.pos and self.pos["q"] == "letter_review" and self.conv.get("active") == self.iv.id:
+        if self.pos and self.pos["q"] == QuestionId.LETTER_REVIEW and self.conv.get("active") == self.iv.id:
             self.advance()  # they were at the letter step: on to the break
 
     def do_letter(self) -> None:
@@ -181,9 +179,9 @@ class DaysAfter:
 
     def deadline_of(self, kind: str) -> datetime | None:
         """The moment a reminder of this kind is about: the thank-you's 24 hours, the offer's day."""
-        if family(kind) == "thank" and (at := dates.stored_moment(self.answers.get("interview_at"))):
+        if family(kind) == "thank" and (at := dates.stored_moment(self.answers.get(QuestionId.INTERVIEW_AT))):
             return at + THANK_YOU_WINDOW
-        if family(kind) == "offer" and (day := dates.stored_day(self.answers.get("offer_deadline"))):
+        if family(kind) == "offer" and (day := dates.stored_day(self.answers.get(QuestionId.OFFER_DEADLINE))):
             return datetime.combine(day, MORNING, tzinfo=self.tz)
         return None
 
@@ -235,16 +233,16 @@ class DaysAfter:
         self.say(self.msg("snooze_kept"))
 
     def do_checkins(self, choice: str) -> None:
-        started = self.answers.get("checkin_from")
+        started = self.answers.get(Fact.CHECKIN_FROM)
         if choice == "keep" and started and datetime.fromisoformat(started) > self.now - timedelta(days=1):
             self.say(self.msg("checkins_kept", company=self.iv.company))  # the same click twice
             return
         if choice == "stop":
-            self.answers["checkins_stopped"] = True
+            self.answers[Fact.CHECKINS_STOPPED] = True
             self.say(self.msg("checkins_stopped", company=self.iv.company))
         else:
-            self.answers["checkin_cycle"] = self.answers.get("checkin_cycle", 0) + 1
-            self.answers["checkin_from"] = self.now.isoformat()
+            self.answers[Fact.CHECKIN_CYCLE] = self.answers.get(Fact.CHECKIN_CYCLE, 0) + 1
+            self.answers[Fact.CHECKIN_FROM] = self.now.isoformat()
             self.say(self.msg("checkins_kept", company=self.iv.company))
         self.changed = True
 
@@ -252,17 +250,17 @@ class DaysAfter:
 
     def do_news(self, news: str, asked_when: str | None = None) -> None:
         """The answer to "any news?": a second interview, an offer, a rejection, or not yet."""
-        current = self.answers.get("news") or "none"
+        current = self.answers.get(Fact.NEWS) or "none"
         if asked_when is not None and asked_when != current and current != "not_yet":
             self.say(self.msg("news_outdated", company=self.iv.company))  # an old check-in's button
             return
-        if news != "not_yet" and self.answers.get("news") == news:  # the same button twice
+        if news != "not_yet" and self.answers.get(Fact.NEWS) == news:  # the same button twice
             self.say(self.msg("news_known"))
             self.conv["active"] = self.iv.id
             self.resume_here()
             return
-        self.answers["news"] = news
-        self.answers["news_at"] = self.now.isoformat()
+        self.answers[Fact.NEWS] = news
+        self.answers[Fact.NEWS_AT] = self.now.isoformat()
         self.changed = True
         if news == "not_yet":
             self.say(self.msg("news_not_yet", company=self.iv.company))
@@ -272,7 +270,7 @@ class DaysAfter:
 
     def do_feedback(self, choice: str) -> None:
         if choice == "sent":
-            self.answers["feedback_requested"] = True
+            self.answers[Fact.FEEDBACK_REQUESTED] = True
             self.changed = True
             self.say(self.msg("feedback_sent", company=self.iv.company))
         elif choice == "received":
@@ -325,11 +323,11 @@ class DaysAfter:
         if "timezone" not in self.conv and not self.conv.get("timezone_noted"):
             self.conv["timezone_noted"] = True  # said once, when reminders first matter
             self.say(self.msg("timezone_note", zone=self.tz.key))
-        if self.answers.get("letter_review") != "sent":
+        if self.answers.get(QuestionId.LETTER_REVIEW) != "sent":
             self.say(self.msg("break_letter_unsent", company=company))
 
     def close_second(self) -> None:
-        second_at = dates.stored_moment(self.answers.get("second_at"))
+        second_at = dates.stored_moment(self.answers.get(QuestionId.SECOND_AT))
         when = dates.show_moment(second_at, self.tz) if second_at else None
         self.say(letters.prep_sheet(self.answers, when=when, practice=self.flow.lists["practice"]))
         if when is None:
@@ -341,7 +339,8 @@ class DaysAfter:
 
     def close_offer(self) -> None:
         base, target, floor = (
-            letters.amount(self.answers.get(k)) for k in ("offer_base", "offer_target", "offer_walkaway")
+            letters.amount(self.answers.get(k))
+            for k in (QuestionId.OFFER_BASE, QuestionId.OFFER_TARGET, QuestionId.OFFER_WALKAWAY)
         )
         if base and target:
             self.say(self.compare("offer_vs_target", base, target))
@@ -353,7 +352,7 @@ class DaysAfter:
                 self.msg("offers_compare", count=len(others) + 1),
                 (Button(self.label("compare"), actions.command("offers")),),
             )
-        decision = self.answers.get("offer_decision") or "think"
+        decision = self.answers.get(QuestionId.OFFER_DECISION) or "think"
         if decision == "negotiate":
             self.say(
                 self.msg("offer_negotiate"),
@@ -384,13 +383,13 @@ class DaysAfter:
         )
 
     def close_feedback(self) -> None:
-        self.answers["feedback_requested"] = True
+        self.answers[Fact.FEEDBACK_REQUESTED] = True
         self.say(self.msg("feedback_done"))
 
     # ------------------------------------------------------------ nudges for steps 4-6
 
     def nudge_second_prep(self, kind: str) -> None:
-        second_at = dates.stored_moment(self.answers.get("second_at"))
+        second_at = dates.stored_moment(self.answers.get(QuestionId.SECOND_AT))
         if second_at is None:
             self.nudge_fallback(kind)
             return
@@ -400,7 +399,7 @@ class DaysAfter:
         self.say(letters.prep_sheet(self.answers, when=when, practice=self.flow.lists["practice"]))
 
     def nudge_offer_deadline(self, kind: str) -> None:
-        day = dates.stored_day(self.answers.get("offer_deadline"))
+        day = dates.stored_day(self.answers.get(QuestionId.OFFER_DEADLINE))
         if day is None:
             self.nudge_fallback(kind)
             return
@@ -421,7 +420,7 @@ class DaysAfter:
         )
 
     def do_decided(self, decision: str) -> None:
-        self.answers["offer_decision"] = decision
+        self.answers[QuestionId.OFFER_DECISION] = decision
         self.changed = True
         self.say(self.msg(f"offer_{decision}", company=self.iv.company))
 
@@ -438,7 +437,7 @@ class DaysAfter:
     # ------------------------------------------------------------ an interview announced beforehand
 
     def nudge_upcoming(self, kind: str) -> None:
-        start = dates.stored_moment(self.answers.get("upcoming_start"))
+        start = dates.stored_moment(self.answers.get(Fact.UPCOMING_START))
         if kind == "upcoming_prep":
             if start is None:
                 self.nudge_fallback(kind)

@@ -24,7 +24,7 @@ from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.insights import MIN_INTERVIEWS
 from bot.letters import Letter, debrief_summary, thank_you_letters
 from bot.messages import Attachment, Button, Reply
-from bot.model import Input, Interview, InterviewSummary, Outcome, Snapshot
+from bot.model import Fact, Input, Interview, InterviewSummary, Outcome, QuestionId, Snapshot
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
 from bot.reminder_commands import PAUSE_ANSWERS, ReminderCommands, news_in
 from bot.your_data import YourData
@@ -347,7 +347,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
         section = self.flow.section_of[self.pos["q"]]
-        title = " · ".join(p for p in (self.answers.get("company"), self.answers.get("role")) if p)
+        title = " · ".join(
+            p for p in (self.answers.get(QuestionId.COMPANY), self.answers.get(QuestionId.ROLE)) if p
+        )
         head = f"**{title}**\n" if title else ""
         self.say(
             self.label(
@@ -381,16 +383,16 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.ask(intro=False)
         elif self.status == UPCOMING:
             self.do_start()
-        elif self.answers.get("feedback_requested") and "feedback_received" not in self.answers:
+        elif self.answers.get(Fact.FEEDBACK_REQUESTED) and QuestionId.FEEDBACK_RECEIVED not in self.answers:
             self.open_section("feedback")  # "say resume and tell me what they said"
-        elif self.answers.get("letter_review") == "later" or self.status == CANCELLED:
+        elif self.answers.get(QuestionId.LETTER_REVIEW) == "later" or self.status == CANCELLED:
             self.status = IN_PROGRESS
-            self.set_pos(self.pos or self.find_pos("letter_review"))
+            self.set_pos(self.pos or self.find_pos(QuestionId.LETTER_REVIEW))
             self.say(self.msg("resumed", company=self.iv.company))
             self.ask(intro=False)
         else:
             self.say(self.msg("resume_finished", company=self.iv.company))
-            if "letter_review" in self.answers:  # the letter is what people come back for
+            if QuestionId.LETTER_REVIEW in self.answers:  # the letter is what people come back for
                 self.show_letters(self.msg("letter_again", company=self.iv.company))
             self.conv["active"] = self.conv.pop("back_to", None)
             if self.conv["active"]:
@@ -440,7 +442,9 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.say(self.msg("nothing_active"), self.idle_buttons())
             return
         q, fq = self.current()
-        if self.current_value() is not None or q.id == "letter_edit":  # skipping keeps what was there
+        if (
+            self.current_value() is not None or q.id == QuestionId.LETTER_EDIT
+        ):  # skipping keeps what was there
             self.say(self.msg("skipped"))
             self.advance()
         elif q.kind == "list" and self.pos["field"] == q.fields[0].id:
@@ -596,7 +600,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
 
     def interviewer_names(self) -> list[str]:
         """One name per interviewer item, in order (per-interviewer answers are indexed by it)."""
-        people = self.answers.get("interviewers")
+        people = self.answers.get(QuestionId.INTERVIEWERS)
         if not isinstance(people, list):
             return []
         return [
@@ -628,7 +632,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             items = self.answers.get(q.id) or []
             item = self.pos["item"]
             return items[item].get(self.pos["field"]) if item < len(items) else None
-        if q.id == "letter_edit":
+        if q.id == QuestionId.LETTER_EDIT:
             return None
         if q.per_interviewer:
             return (self.answers.get(q.id) or {}).get(str(self.pos["item"]))
@@ -645,7 +649,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             fields = value if isinstance(value, dict) else {self.pos["field"]: value}
             items[item] = {**items[item], **fields}
             self.answers[q.id] = items
-        elif q.per_interviewer or q.id == "letter_edit":
+        elif q.per_interviewer or q.id == QuestionId.LETTER_EDIT:
             self.answers[q.id] = {**(self.answers.get(q.id) or {}), str(self.pos["item"]): value}
         else:
             self.answers[q.id] = value
@@ -733,11 +737,11 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
                 item = short(items[index].get(q.fields[0].id) or "", 80)
             if q.kind == "list" and 0 < index <= len(items):
                 last = short(items[index - 1].get(q.fields[0].id) or "", 80)
-            if (q.per_interviewer or q.id == "letter_edit") and index < len(names):
+            if (q.per_interviewer or q.id == QuestionId.LETTER_EDIT) and index < len(names):
                 person = names[index]
         return _Values(
-            company=self.answers.get("company") or "the company",
-            role=self.answers.get("role") or "the role",
+            company=self.answers.get(QuestionId.COMPANY) or "the company",
+            role=self.answers.get(QuestionId.ROLE) or "the role",
             interviewer=person or "your interviewer",
             name=person or "the hiring team",
             item=item,
@@ -756,7 +760,7 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         """The pending question's choices as (action suffix, option); the suffix is the index."""
         opts: list[Option] = []
         if fq.options_from == "questions":
-            for item in self.answers.get("questions") or []:
+            for item in self.answers.get(QuestionId.QUESTIONS) or []:
                 if item.get("question"):
                     opts.append(
                         Option(value=item["question"], label=short(item["question"], BUTTON_LABEL_MAX))
@@ -826,17 +830,23 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             )
 
     def sender(self) -> str | None:
-        return self.answers.get("signature") or self.profile().get("signature") or self.snap.display_name
+        return (
+            self.answers.get(QuestionId.SIGNATURE)
+            or self.profile().get(QuestionId.SIGNATURE)
+            or self.snap.display_name
+        )
 
     def letters(self) -> list[Letter]:
         return thank_you_letters(self.answers, sender=self.sender(), tz=self.tz)
 
     def timing_advice(self) -> str:
-        if self.answers.get("thank_you_by") == "post":
-            decision = self.answers.get("decision_expected")
+        if self.answers.get(QuestionId.THANK_YOU_BY) == "post":
+            decision = self.answers.get(QuestionId.DECISION_EXPECTED)
             day = datetime.fromisoformat(decision).date() if decision else None
             return self.msg(timing.post_advice(decision=day).key, decision=day and dates.show_day(day))
-        interview_at = datetime.fromisoformat(self.answers.get("interview_at") or self.now.isoformat())
+        interview_at = datetime.fromisoformat(
+            self.answers.get(QuestionId.INTERVIEW_AT) or self.now.isoformat()
+        )
         advice = timing.email_advice(interview_at=interview_at, now=self.now, tz=self.tz)
         shown = {
             k: v and dates.show_moment(v, self.tz)
@@ -933,11 +943,11 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
 
     def answer_letters(self, value: str) -> None:
         if value.startswith("edit:"):
-            self.advance_to({"q": "letter_edit", "item": int(value.split(":")[1]), "field": None})
+            self.advance_to({"q": QuestionId.LETTER_EDIT, "item": int(value.split(":")[1]), "field": None})
             return
-        self.answers["letter_review"] = value
+        self.answers[QuestionId.LETTER_REVIEW] = value
         if value == "sent":
-            self.answers["letter_sent_at"] = self.now.isoformat()
+            self.answers[Fact.LETTER_SENT_AT] = self.now.isoformat()
             self.say(self.msg("letter_sent"))
         else:
             self.say(self.msg("letter_later"))
@@ -1002,4 +1012,4 @@ CLOSINGS: dict[str, Callable[[_Turn], None]] = {
 }
 _Turn.verbs = VERBS
 _Turn.closings = CLOSINGS
-check_names(load_flow(), commands=COMMANDS, closings=CLOSINGS)
+check_names(load_flow(), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)

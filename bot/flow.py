@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -194,10 +194,20 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
     )
 
 
-def check_names(flow: Flow, *, commands: Mapping[str, object], closings: Mapping[str, object]) -> None:
+def check_names(
+    flow: Flow,
+    *,
+    commands: Mapping[str, object],
+    closings: Mapping[str, object],
+    question_ids: Iterable[str],
+) -> None:
     """Fail loudly when the content and the code disagree: a command without a handler (or a handler
-    without words to call it by), a closing the code does not know."""
+    without words to call it by), a closing the code does not know, a question the code reads by
+    name that the content no longer has."""
     problems = [f"command {name!r} has no handler" for name in flow.commands if name not in commands]
+    problems += [
+        f"question {str(q)!r} is read by the code but missing" for q in question_ids if q not in flow.by_id
+    ]
     problems += [
         f"command {name!r} has no words in [commands]" for name in commands if name not in flow.commands
     ]

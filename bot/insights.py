@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-if TYPE_CHECKING:
-    from bot.model import Interview
+from bot.model import Fact, Interview, QuestionId
 
 SIMILAR = 75  # token-set similarity (0-100) from which two phrasings count as the same thing
 MIN_INTERVIEWS = 2
@@ -67,29 +65,31 @@ def recurring(mentions: list[tuple[int, str]]) -> list[Theme]:
 
 def common_thread(interviews: list[Interview]) -> Thread:
     """What a person's debriefs have in common. Interviews that were only announced are left out."""
-    debriefed = [i for i in interviews if i.answers.get("questions") is not None or i.status == "done"]
+    debriefed = [
+        i for i in interviews if i.answers.get(QuestionId.QUESTIONS) is not None or i.status == "done"
+    ]
     questions, concerns, improvements, feedback, ratings = [], [], [], [], []
     outcomes: Counter[str] = Counter()
     for index, interview in enumerate(debriefed):
         answers = interview.answers
         questions += [
-            (index, text) for q in _items(answers, "questions") if (text := _text(q.get("question")))
+            (index, text) for q in _items(answers, QuestionId.QUESTIONS) if (text := _text(q.get("question")))
         ]
         concerns += [
             (index, text)
-            for f in _items(answers, "follow_ups")
+            for f in _items(answers, QuestionId.FOLLOW_UPS)
             if f.get("hint") == "concern" and (text := _text(f.get("question")))
         ]
-        if _text(answers.get("recurring")):
-            concerns.append((index, _text(answers["recurring"])))
-        for key in ("could_be_better", "improve_how", "dress_issue"):
+        if _text(answers.get(QuestionId.RECURRING)):
+            concerns.append((index, _text(answers[QuestionId.RECURRING])))
+        for key in (QuestionId.COULD_BE_BETTER, QuestionId.IMPROVE_HOW, QuestionId.DRESS_ISSUE):
             if _text(answers.get(key)):
                 improvements.append((index, _text(answers[key])))
-        if _text(answers.get("feedback_received")):
-            feedback.append(_text(answers["feedback_received"]))
-        if isinstance(answers.get("happy_with_answers"), int):
-            ratings.append(answers["happy_with_answers"])
-        news = answers.get("news")
+        if _text(answers.get(QuestionId.FEEDBACK_RECEIVED)):
+            feedback.append(_text(answers[QuestionId.FEEDBACK_RECEIVED]))
+        if isinstance(answers.get(QuestionId.HAPPY_WITH_ANSWERS), int):
+            ratings.append(answers[QuestionId.HAPPY_WITH_ANSWERS])
+        news = answers.get(Fact.NEWS)
         outcomes[news if news in ("second", "offer", "rejected") else "waiting"] += 1
     return Thread(
         interviews=len(debriefed),

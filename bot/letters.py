@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.model import QuestionId
 from bot.templating import template
 
 # Loaded once at import, so drafting a letter during a turn reads no file.
@@ -70,7 +71,9 @@ def _topic(text: str) -> str:
 def _people(answers: dict[str, Any]) -> list[dict[str, Any]]:
     """The interviewers, in the order given (per-interviewer answers follow it); one without a name
     is addressed as the hiring team."""
-    return [{**p, "name": _text(p.get("name")) or "Hiring Team"} for p in _items(answers, "interviewers")]
+    return [
+        {**p, "name": _text(p.get("name")) or "Hiring Team"} for p in _items(answers, QuestionId.INTERVIEWERS)
+    ]
 
 
 def _per_person(answers: dict[str, Any], key: str) -> dict[str, str]:
@@ -84,14 +87,14 @@ def _per_person(answers: dict[str, Any], key: str) -> dict[str, str]:
 def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneInfo) -> list[Letter]:
     """One letter per interviewer (or one to the hiring team), with the person's own edits kept."""
     interviewers = _people(answers) or [{"name": "Hiring Team", "email": None}]
-    edits = _per_person(answers, "letter_edit")
-    topics = _per_person(answers, "letter_topic")
-    by_post = answers.get("thank_you_by") == "post"
-    interview_at = _moment(answers.get("interview_at"))
-    improve = _text(answers.get("answer_to_improve"))
-    how = _text(answers.get("improve_how"))
+    edits = _per_person(answers, QuestionId.LETTER_EDIT)
+    topics = _per_person(answers, QuestionId.LETTER_TOPIC)
+    by_post = answers.get(QuestionId.THANK_YOU_BY) == "post"
+    interview_at = _moment(answers.get(QuestionId.INTERVIEW_AT))
+    improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
+    how = _text(answers.get(QuestionId.IMPROVE_HOW))
     clarification = how if improve and improve != "none" else ""
-    role = _text(answers.get("role")) or "open"
+    role = _text(answers.get(QuestionId.ROLE)) or "open"
     subject = f"Thank you: {role} interview"
     letters = []
     for index, person in enumerate(interviewers):
@@ -100,7 +103,7 @@ def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneIn
             name=name,
             weekday=f"{interview_at.astimezone(tz):%A}" if interview_at else None,
             role=role,
-            company=_text(answers.get("company")) or "your company",
+            company=_text(answers.get(QuestionId.COMPANY)) or "your company",
             topic=_topic(topics.get(str(index)) or topics.get("0") or "the role and the team"),
             clarification=_sentence(_words(clarification, CLARIFY_WORDS)) if clarification else None,
             clarify_question=_words(improve, QUESTION_WORDS) if clarification else "",
@@ -115,11 +118,11 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
     """The end-of-step-2 "do again / improve next time" card, built from the assessment."""
     keep: list[dict[str, Any]] = []
     improve: list[dict[str, Any]] = []
-    rating = answers.get("happy_with_answers")
-    to_improve = _text(answers.get("answer_to_improve"))
-    if _text(answers.get("positives")):
-        keep.append({"kind": "own", "text": _text(answers["positives"])})
-    for item in _items(answers, "questions"):
+    rating = answers.get(QuestionId.HAPPY_WITH_ANSWERS)
+    to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
+    if _text(answers.get(QuestionId.POSITIVES)):
+        keep.append({"kind": "own", "text": _text(answers[QuestionId.POSITIVES])})
+    for item in _items(answers, QuestionId.QUESTIONS):
         question, reaction = _text(item.get("question")), _text(item.get("reaction"))
         if reaction and question and to_improve != question:
             keep.append(
@@ -128,24 +131,24 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
             break
     if isinstance(rating, int) and rating >= 4:
         keep.append({"kind": "rated_high", "rating": rating})
-    if answers.get("interviewer_satisfied") == "yes":
+    if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "yes":
         keep.append({"kind": "satisfied"})
-    follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, "follow_ups")]
+    follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, QuestionId.FOLLOW_UPS)]
     keep += [{"kind": "interest", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
              if hint == "interest" and q]  # fmt: skip
     if to_improve and to_improve != "none":
         improve.append({"kind": "better_answer", "question": _words(to_improve, QUESTION_WORDS),
-                        "how": _text(answers.get("improve_how"))})  # fmt: skip
+                        "how": _text(answers.get(QuestionId.IMPROVE_HOW))})  # fmt: skip
     if isinstance(rating, int) and rating <= 3:
         improve.append({"kind": "rated_low", "rating": rating})
-    if answers.get("interviewer_satisfied") == "no":
+    if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "no":
         improve.append({"kind": "unconvinced"})
     improve += [{"kind": "concern", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
                 if hint == "concern" and q]  # fmt: skip
-    if _text(answers.get("could_be_better")):
-        improve.append({"kind": "own", "text": _text(answers["could_be_better"])})
-    if _text(answers.get("dress_issue")) or answers.get("dressed_ok") == "no":
-        improve.append({"kind": "dress", "text": _text(answers.get("dress_issue"))})
+    if _text(answers.get(QuestionId.COULD_BE_BETTER)):
+        improve.append({"kind": "own", "text": _text(answers[QuestionId.COULD_BE_BETTER])})
+    if _text(answers.get(QuestionId.DRESS_ISSUE)) or answers.get(QuestionId.DRESSED_OK) == "no":
+        improve.append({"kind": "dress", "text": _text(answers.get(QuestionId.DRESS_ISSUE))})
     return _SUMMARY.render(
         title=title,
         heading=_heading(answers),
@@ -156,7 +159,9 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
 
 def _heading(answers: dict[str, Any]) -> str:
     """ "ACME, Product Designer", or whichever of the two is known."""
-    return ", ".join(part for part in (_text(answers.get("company")), _text(answers.get("role"))) if part)
+    return ", ".join(
+        part for part in (_text(answers.get(QuestionId.COMPANY)), _text(answers.get(QuestionId.ROLE))) if part
+    )
 
 
 def _first_name_or_team(answers: dict[str, Any]) -> str:
@@ -167,32 +172,32 @@ def _first_name_or_team(answers: dict[str, Any]) -> str:
 def prep_sheet(answers: dict[str, Any], *, when: str | None, practice: tuple[str, ...]) -> str:
     """The second-interview prep sheet, built from the first interview's notes and assessment;
     `practice` is the content's questions to practise out loud."""
-    to_improve = _text(answers.get("answer_to_improve"))
+    to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
     concerns = [
         _text(f.get("question"))
-        for f in _items(answers, "follow_ups")
+        for f in _items(answers, QuestionId.FOLLOW_UPS)
         if f.get("hint") == "concern" and _text(f.get("question"))
     ]
-    if _text(answers.get("recurring")):
-        concerns.append(_text(answers["recurring"]))
+    if _text(answers.get(QuestionId.RECURRING)):
+        concerns.append(_text(answers[QuestionId.RECURRING]))
     questions = [
         {
             "question": _text(q.get("question")),
             "answer": _text(q.get("answer")),
             "reaction": _text(q.get("reaction")),
         }
-        for q in _items(answers, "questions")
+        for q in _items(answers, QuestionId.QUESTIONS)
         if _text(q.get("question"))
     ]
     return _PREP_SHEET.render(
         heading=_heading(answers),
         when=when,
-        focus=_text(answers.get("second_focus")),
+        focus=_text(answers.get(QuestionId.SECOND_FOCUS)),
         questions=questions,
         concerns=concerns,
         better=to_improve if to_improve and to_improve != "none" else None,
-        how=_text(answers.get("improve_how")),
-        keep=_text(answers.get("positives")),
+        how=_text(answers.get(QuestionId.IMPROVE_HOW)),
+        keep=_text(answers.get(QuestionId.POSITIVES)),
         practice=practice,
     ).strip()
 
@@ -213,19 +218,19 @@ def amount(text: str | None) -> float | None:
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:
     return _NEGOTIATION.render(
         name=_first_name_or_team(answers),
-        role=_text(answers.get("role")) or "open",
-        company=_text(answers.get("company")) or "your company",
-        target=_text(answers.get("offer_target")),
+        role=_text(answers.get(QuestionId.ROLE)) or "open",
+        company=_text(answers.get(QuestionId.COMPANY)) or "your company",
+        target=_text(answers.get(QuestionId.OFFER_TARGET)),
         sender=_text(sender) or "[Your name]",
     ).strip()
 
 
 def feedback_request(answers: dict[str, Any], *, sender: str | None) -> str:
-    liked = (_text(answers.get("rejection_liked")) or "meeting the team").rstrip(".")
+    liked = (_text(answers.get(QuestionId.REJECTION_LIKED)) or "meeting the team").rstrip(".")
     return _FEEDBACK_REQUEST.render(
         name=_first_name_or_team(answers),
-        role=_text(answers.get("role")) or "open",
-        company=_text(answers.get("company")) or "your company",
+        role=_text(answers.get(QuestionId.ROLE)) or "open",
+        company=_text(answers.get(QuestionId.COMPANY)) or "your company",
         liked=liked[:1].lower() + liked[1:] if liked[:2].istitle() else liked,
         sender=_text(sender) or "[Your name]",
     ).strip()

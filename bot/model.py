@@ -15,6 +15,57 @@ if TYPE_CHECKING:
     from bot.messages import Reply
 
 
+class QuestionId(StrEnum):
+    """The questions of the content (bot/content/flow.toml) that the code reads by name. The engine
+    checks at import that each is in the content, so renaming one there fails at once, not later."""
+
+    ANSWER_TO_IMPROVE = "answer_to_improve"
+    COMPANY = "company"
+    COULD_BE_BETTER = "could_be_better"
+    DECISION_EXPECTED = "decision_expected"
+    DRESS_ISSUE = "dress_issue"
+    DRESSED_OK = "dressed_ok"
+    FEEDBACK_RECEIVED = "feedback_received"
+    FOLLOW_UPS = "follow_ups"
+    HAPPY_WITH_ANSWERS = "happy_with_answers"
+    IMPROVE_HOW = "improve_how"
+    INTERVIEW_AT = "interview_at"
+    INTERVIEWER_SATISFIED = "interviewer_satisfied"
+    INTERVIEWERS = "interviewers"
+    LETTER_EDIT = "letter_edit"
+    LETTER_REVIEW = "letter_review"
+    LETTER_TOPIC = "letter_topic"
+    OFFER_BASE = "offer_base"
+    OFFER_DEADLINE = "offer_deadline"
+    OFFER_DECISION = "offer_decision"
+    OFFER_EXTRAS = "offer_extras"
+    OFFER_TARGET = "offer_target"
+    OFFER_WALKAWAY = "offer_walkaway"
+    POSITIVES = "positives"
+    QUESTIONS = "questions"
+    RECURRING = "recurring"
+    REJECTION_LIKED = "rejection_liked"
+    ROLE = "role"
+    SECOND_AT = "second_at"
+    SECOND_FOCUS = "second_focus"
+    SIGNATURE = "signature"
+    THANK_YOU_BY = "thank_you_by"
+
+
+class Fact(StrEnum):
+    """What the code records in an interview's answers beside the person's own: the news and when."""
+
+    CHECKIN_CYCLE = "checkin_cycle"
+    CHECKIN_FROM = "checkin_from"
+    CHECKINS_STOPPED = "checkins_stopped"
+    FEEDBACK_REQUESTED = "feedback_requested"
+    LETTER_SENT_AT = "letter_sent_at"
+    NEWS = "news"
+    NEWS_AT = "news_at"
+    UPCOMING_END = "upcoming_end"
+    UPCOMING_START = "upcoming_start"
+
+
 class InterviewStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"

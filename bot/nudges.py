@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import add_business_days
-from bot.model import InterviewStatus, News, QuietHours
+from bot.model import Fact, InterviewStatus, News, QuestionId, QuietHours
 
 IN_PROGRESS, DONE = InterviewStatus.IN_PROGRESS, InterviewStatus.DONE
 CANCELLED, UPCOMING = InterviewStatus.CANCELLED, InterviewStatus.UPCOMING
@@ -85,9 +85,9 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     """ "Any news?" two business days after the stated decision date (else five after the interview
     or the second interview), again a week later, then "shall I stop asking?". A person who says
     "keep asking" starts a new round a week on, with new kinds so earlier rounds stay history."""
-    cycle = answers.get("checkin_cycle", 0)
-    decision = answers.get("decision_expected")
-    kept_from = _iso(answers.get("checkin_from")) if cycle else None
+    cycle = answers.get(Fact.CHECKIN_CYCLE, 0)
+    decision = answers.get(QuestionId.DECISION_EXPECTED)
+    kept_from = _iso(answers.get(Fact.CHECKIN_FROM)) if cycle else None
     if kept_from is not None and (second_at is None or kept_from > second_at):
         first = kept_from.astimezone(tz).date() + CHECKIN_REPEAT
     elif second_at is not None:
@@ -117,8 +117,8 @@ def _apply_choices(wanted: dict[str, datetime], cursor: dict) -> None:
 
 def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -> dict[str, datetime]:
     """An interview announced beforehand: a short prep two hours before, the debrief 15 minutes after."""
-    start = datetime.fromisoformat(answers["upcoming_start"])
-    end = _iso(answers.get("upcoming_end")) or start + timedelta(hours=1)
+    start = datetime.fromisoformat(answers[Fact.UPCOMING_START])
+    end = _iso(answers.get(Fact.UPCOMING_END)) or start + timedelta(hours=1)
     prep = start - UPCOMING_PREP_BEFORE
     if waking(prep, tz, quiet) >= start:  # a 7:00 interview: the prep comes the evening before
         prep = before_quiet(prep, tz, quiet)
@@ -142,8 +142,8 @@ def planned(
     `step` is where the interview stands (1-6): "finish your debrief, notes fade" is about steps 1-3.
     """
     wanted: dict[str, datetime] = {}
-    interview_at = _iso(answers.get("interview_at")) or created_at
-    news = answers.get("news")
+    interview_at = _iso(answers.get(QuestionId.INTERVIEW_AT)) or created_at
+    news = answers.get(Fact.NEWS)
     if status == CANCELLED:
         return {}
     if status == UPCOMING:
@@ -158,8 +158,8 @@ def planned(
         unfinished = f"unfinished_{due.astimezone(tz):%Y%m%d}"
         wanted[unfinished] = due
 
-    if answers.get("letter_review") != "sent" and news not in OUTCOMES:
-        for kind, after in THANK_YOU["post" if answers.get("thank_you_by") == "post" else "email"]:
+    if answers.get(QuestionId.LETTER_REVIEW) != "sent" and news not in OUTCOMES:
+        for kind, after in THANK_YOU["post" if answers.get(QuestionId.THANK_YOU_BY) == "post" else "email"]:
             wanted[kind] = interview_at + after
         wanted["thank_you_last"] = interview_at + THANK_YOU_LAST
         # One message at a time: a thank-you reminder already offers to finish the debrief.
@@ -168,9 +168,9 @@ def planned(
         ):
             del wanted[unfinished]
 
-    second_at = _iso(answers.get("second_at"))
+    second_at = _iso(answers.get(QuestionId.SECOND_AT))
     waiting = news in (None, "not_yet") or (news == "second" and second_at is not None)
-    if status == DONE and waiting and not answers.get("checkins_stopped"):
+    if status == DONE and waiting and not answers.get(Fact.CHECKINS_STOPPED):
         wanted.update(_checkins(answers, interview_at=interview_at, second_at=second_at, tz=tz))
 
     if news == "second" and second_at is not None:
@@ -179,14 +179,18 @@ def planned(
         if second_at.astimezone(tz).time() >= time(9, 30):
             wanted["second_prep_morning"] = at_local(day, PREP_MORNING, tz)
 
-    deadline = answers.get("offer_deadline")
-    if news == "offer" and deadline and answers.get("offer_decision") in (None, "think", "negotiate"):
+    deadline = answers.get(QuestionId.OFFER_DEADLINE)
+    if (
+        news == "offer"
+        and deadline
+        and answers.get(QuestionId.OFFER_DECISION) in (None, "think", "negotiate")
+    ):
         day = date.fromisoformat(deadline)
         wanted["offer_deadline_1"] = at_local(day - timedelta(days=2), CHECKIN_AT, tz)
         wanted["offer_deadline_2"] = at_local(day, time(9, 0), tz)
 
-    news_at = _iso(answers.get("news_at"))
-    if news == "rejected" and news_at is not None and not answers.get("feedback_requested"):
+    news_at = _iso(answers.get(Fact.NEWS_AT))
+    if news == "rejected" and news_at is not None and not answers.get(Fact.FEEDBACK_REQUESTED):
         wanted["feedback"] = news_at + FEEDBACK_AFTER
 
     _apply_choices(wanted, cursor)
@@ -204,12 +208,12 @@ def expired(kind: str, *, answers: dict, due: datetime, now: datetime, tz: ZoneI
         return True
     base = base_kind(kind)
     moments = {
-        "second_prep": _iso(answers.get("second_at")),
-        "upcoming_prep": _iso(answers.get("upcoming_start")),
+        "second_prep": _iso(answers.get(QuestionId.SECOND_AT)),
+        "upcoming_prep": _iso(answers.get(Fact.UPCOMING_START)),
     }
     for prefix, moment in moments.items():
         if base.startswith(prefix) and moment is not None and now >= moment:
             return True
-    deadline = answers.get("offer_deadline")
+    deadline = answers.get(QuestionId.OFFER_DEADLINE)
     today = now.astimezone(tz).date()  # the deadline is a day in the person's own calendar
     return base.startswith("offer_deadline") and bool(deadline) and today > date.fromisoformat(deadline)

@@ -14,7 +14,7 @@ from typing import Any
 from bot import actions, dates
 from bot.commands import Command
 from bot.messages import Button
-from bot.model import Input, Interview, NudgeView
+from bot.model import Fact, Input, Interview, NudgeView, QuestionId
 from bot.nudges import DONE, UPCOMING, base_kind, family, waking
 
 DEFAULT_SNOOZE = timedelta(hours=2)
@@ -297,9 +297,9 @@ class ReminderCommands:
             self.retry("upcoming_too_far", when=dates.show_moment(start, self.tz, year=True))
             return
         self.iv = Interview(id=self.new_id, status=UPCOMING, created_at=self.now)
-        self.answers = {"company": company, "upcoming_start": start.isoformat()}
+        self.answers = {QuestionId.COMPANY: company, Fact.UPCOMING_START: start.isoformat()}
         if end is not None:
-            self.answers["upcoming_end"] = end.isoformat()
+            self.answers[Fact.UPCOMING_END] = end.isoformat()
         self.cursor, self.status, self.changed = {"pos": None, "history": []}, UPCOMING, True
         self.say(self.msg("upcoming_set", company=company, when=dates.show_moment(start, self.tz)))
 
@@ -310,13 +310,15 @@ class ReminderCommands:
             self.resume_here()
             return
         self.status = "in_progress"
-        self.answers["interview_at"] = self.answers.get("upcoming_end") or self.answers["upcoming_start"]
+        self.answers[QuestionId.INTERVIEW_AT] = (
+            self.answers.get(Fact.UPCOMING_END) or self.answers[Fact.UPCOMING_START]
+        )
         self.conv["active"] = self.iv.id
         pos = self.first_pos()
         while pos is not None and pos["q"] in self.answers:  # what was told beforehand is not asked again
             pos = self.next_in_order(self.flow.order.index(pos["q"]))
         self.set_pos(pos)
-        self.say(self.flow.section_of["company"].intro)
+        self.say(self.flow.section_of[QuestionId.COMPANY].intro)
         self.ask()
 
 

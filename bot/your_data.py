@@ -7,17 +7,15 @@ every interview (Outcome.needs = "everything"); "forget me" asks it to delete (O
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import actions, dates
 from bot.commands import Command
 from bot.insights import MIN_INTERVIEWS, common_thread
 from bot.letters import thank_you_letters
 from bot.messages import Attachment, Button
+from bot.model import Fact, Interview, QuestionId
 from bot.templating import template
-
-if TYPE_CHECKING:
-    from bot.model import Interview
 
 _INSIGHTS = template("insights.txt.j2")
 _EXPORT = template("export.md.j2")
@@ -59,7 +57,7 @@ class YourData:
             exported=dates.show_moment(self.now, self.tz, year=True),
             zone=self.tz.key,
             paused=dates.show_moment(paused, self.tz) if paused else None,
-            signature=self.profile().get("signature"),
+            signature=self.profile().get(QuestionId.SIGNATURE),
             reminders=reminders,
             interviews=[self.exported(i) for i in self.snap.everything],
         )
@@ -79,7 +77,9 @@ class YourData:
             items = []
             for q in section.questions:
                 value = answers.get(q.id)
-                if value in (None, "") or q.kind == "letters" or q.id == "letter_edit":  # the letters follow
+                if (
+                    value in (None, "") or q.kind == "letters" or q.id == QuestionId.LETTER_EDIT
+                ):  # the letters follow
                     continue
                 if q.kind == "list" and isinstance(value, list):
                     lines = [
@@ -96,17 +96,19 @@ class YourData:
                     items.append({"label": q.label, "value": self.full_value(q, value), "lines": None})
             if items:
                 sections.append({"title": section.title, "entries": items})
-        title = " · ".join(p for p in (answers.get("company"), answers.get("role")) if p) or self.label(
-            "unnamed"
-        )
+        title = " · ".join(
+            p for p in (answers.get(QuestionId.COMPANY), answers.get(QuestionId.ROLE)) if p
+        ) or self.label("unnamed")
         letters = []
-        if "letter_topic" in answers:
+        if QuestionId.LETTER_TOPIC in answers:
             for letter in thank_you_letters(answers, sender=self.sender(), tz=self.tz):
                 letters.append(
                     {"title": self.label("letter_title", name=letter.to_name), "body": letter.body}
                 )
-        sent_at = dates.stored_moment(answers.get("letter_sent_at"))
-        news = answers.get("news") if answers.get("news") in ("second", "offer", "rejected") else "waiting"
+        sent_at = dates.stored_moment(answers.get(Fact.LETTER_SENT_AT))
+        news = (
+            answers.get(Fact.NEWS) if answers.get(Fact.NEWS) in ("second", "offer", "rejected") else "waiting"
+        )
         letter = dates.show_moment(sent_at, self.tz) if sent_at else None
         facts = {
             self.label("export_status"): self.label(f"export_status_{interview.status}"),
@@ -124,20 +126,20 @@ class YourData:
         """Every offer side by side: base pay, the rest, the deadline, and where you stand."""
         if self.need("everything"):
             return
-        offers = [i for i in self.snap.everything if i.answers.get("news") == "offer"]
+        offers = [i for i in self.snap.everything if i.answers.get(Fact.NEWS) == "offer"]
         if not offers:
             self.say(self.msg("offers_none"))
             return
         lines = [self.msg("offers_header")]
         for interview in offers:
             answers = interview.answers
-            deadline = dates.stored_day(answers.get("offer_deadline"))
+            deadline = dates.stored_day(answers.get(QuestionId.OFFER_DEADLINE))
             lines.append(
                 self.label(
                     "offer_line",
-                    company=answers.get("company") or self.label("unnamed"),
-                    base=answers.get("offer_base") or "?",
-                    extras=answers.get("offer_extras") or "—",
+                    company=answers.get(QuestionId.COMPANY) or self.label("unnamed"),
+                    base=answers.get(QuestionId.OFFER_BASE) or "?",
+                    extras=answers.get(QuestionId.OFFER_EXTRAS) or "—",
                     deadline=dates.show_day(deadline) if deadline else "—",
                     decision=self.label(f"decision_{answers.get('offer_decision') or 'think'}"),
                 )

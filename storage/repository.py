@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import model as domain
-from bot.model import UserKey
+from bot.model import Fact, QuestionId, UserKey
 from storage.models import Interview, ProcessedEvent, User
 
 
@@ -124,11 +124,13 @@ def save_interview(
         raise PermissionError("an interview can only be saved by its owner")
     row.status = interview.status
     row.step = step
-    row.company = (interview.answers.get("company") or None) and interview.answers["company"][:200]
-    row.role = (interview.answers.get("role") or None) and interview.answers["role"][:200]
-    row.letter_status = interview.answers.get("letter_review")
-    row.news = interview.answers.get("news")
-    when = interview.answers.get("interview_at") or interview.answers.get("upcoming_start")
+    row.company = (interview.answers.get(QuestionId.COMPANY) or None) and interview.answers[
+        QuestionId.COMPANY
+    ][:200]
+    row.role = (interview.answers.get(QuestionId.ROLE) or None) and interview.answers[QuestionId.ROLE][:200]
+    row.letter_status = interview.answers.get(QuestionId.LETTER_REVIEW)
+    row.news = interview.answers.get(Fact.NEWS)
+    when = interview.answers.get(QuestionId.INTERVIEW_AT) or interview.answers.get(Fact.UPCOMING_START)
     row.interview_at = datetime.fromisoformat(when) if when else None
     row.answers = interview.answers
     row.cursor = interview.cursor

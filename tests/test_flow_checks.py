@@ -9,6 +9,7 @@ import pytest
 
 from bot.engine import CLOSINGS, COMMANDS
 from bot.flow import check_names, parse_flow
+from bot.model import QuestionId
 
 
 def raw_content() -> dict:
@@ -16,21 +17,31 @@ def raw_content() -> dict:
 
 
 def test_the_shipped_content_names_only_what_the_code_handles():
-    check_names(parse_flow(raw_content()), commands=COMMANDS, closings=CLOSINGS)
+    check_names(parse_flow(raw_content()), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
 
 
 def test_a_closing_the_code_does_not_know_fails_at_load():
     raw = raw_content()
     raw["sections"][-1]["closing"] = "celebrate"
     with pytest.raises(ValueError, match="unknown closing 'celebrate'"):
-        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
 
 
 def test_a_command_without_a_handler_fails_at_load_and_so_does_a_handler_without_words():
     raw = raw_content()
     raw["commands"]["dance"] = ["dance"]
     with pytest.raises(ValueError, match="command 'dance' has no handler"):
-        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
     del raw["commands"]["dance"], raw["commands"]["export"]
     with pytest.raises(ValueError, match="command 'export' has no words"):
-        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS)
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
+
+
+def test_a_question_the_code_reads_by_name_renamed_in_the_content_fails_at_load():
+    raw = raw_content()
+    for section in raw["sections"]:
+        for question in section["questions"]:
+            if question["id"] == "decision_expected":
+                question["id"] = "hear_back_by"
+    with pytest.raises(ValueError, match="question 'decision_expected' is read by the code but missing"):
+        check_names(parse_flow(raw), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
