@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
+
+from storage.db import describe_error
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -118,3 +121,18 @@ def operator_cause(exc: BaseException) -> str | None:
                     return cause
         current = current.__cause__ or current.__context__
     return None
+
+
+def log_failure(logger: logging.Logger, what: str, exc: BaseException, **context: str) -> None:
+    """Log a failure without the exception's message, which can quote what a person wrote; a known
+    database cause an operator can act on ("database or disk is full") is named."""
+    details = ", ".join(f"{k}={v}" for k, v in context.items())
+    cause = operator_cause(exc)
+    logger.error(
+        "%s failed (%s): %s%s\n%s",
+        what,
+        details,
+        describe_error(exc),
+        f": {cause}" if cause else "",
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )

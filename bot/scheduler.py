@@ -13,8 +13,9 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.delivery import NudgeDelivery, PreparedNudge
 from bot.messages import UserKey
-from bot.service import ConversationService, PreparedNudge
+from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class NudgeScheduler:
         if interval_s <= 0:
             raise ValueError("the sweep interval must be positive")
         self.service = service
+        self.delivery = NudgeDelivery(service)
         self.senders = dict(senders)
         self.interval_s = interval_s
         self.only = only
@@ -87,14 +89,14 @@ class NudgeScheduler:
             return 0
         async with self._sweeping:
             prepared = await asyncio.to_thread(
-                self.service.prepare_due, platforms=tuple(self.senders), only=self.only
+                self.delivery.prepare_due, platforms=tuple(self.senders), only=self.only
             )
             sent = 0
             for nudge in prepared:
                 delivered = await self._deliver(nudge)
                 # Recorded right after its own send: a crash can then repeat at most the one in flight.
                 await asyncio.to_thread(
-                    self.service.record_delivery,
+                    self.delivery.record_delivery,
                     nudge.nudge_id,
                     delivered=delivered,
                     attempts=nudge.attempts,

@@ -8,33 +8,28 @@ from __future__ import annotations
 
 import logging
 import threading
-import traceback
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot import actions, dates, days_after, engine, nudges
+from bot import actions, engine, nudges
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
-from bot.logs import operator_cause
+from bot.logs import log_failure
 from bot.messages import Incoming, Reply
-from bot.model import Input, Interview, NudgeStatus, QuietHours, Snapshot, UserKey
+from bot.model import Input, Interview, QuietHours, Snapshot, UserKey
 from storage import nudge_store, repository
-from storage.db import Database, describe_error, retry_transient
+from storage.db import Database, retry_transient
 from storage.models import User
 
 log = logging.getLogger(__name__)
 
 _LOCK_STRIPES = 64  # fixed, so memory does not grow with the number of people seen
 _MAX_FOLLOW_UPS = 2
-MAX_SEND_ATTEMPTS = 5
-CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died
 RECENT_SENT = timedelta(hours=24)  # what "snooze" can still refer to
 
 
@@ -44,22 +39,6 @@ def utc_now() -> datetime:
 
 def new_interview_id() -> str:
     return uuid.uuid4().hex
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Wait before sending a failed nudge again: 1, 2, 4, 8 … minutes, at most an hour."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
-
-
-@dataclass(frozen=True)
-class PreparedNudge:
-    """A claimed, still relevant nudge, worded and ready for the adapter to send."""
-
-    nudge_id: int
-    user: UserKey
-    replies: list[Reply]
-    attempts: int
-    kind: str = ""
 
 
 class ConversationService:
@@ -84,21 +63,21 @@ class ConversationService:
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
         self._forget_listeners: list[Callable[[UserKey], None]] = []
 
-    def _lock(self, user: UserKey) -> threading.Lock:
+    def lock(self, user: UserKey) -> threading.Lock:
         return self._locks[hash(user) % _LOCK_STRIPES]
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""
         try:
             # One turn per person at a time in this process; the database lock covers other processes.
-            with self._lock(incoming.user):
+            with self.lock(incoming.user):
                 # A deadlock or a connection the server dropped: the turn, rolled back, runs once more.
                 replies, forgotten = retry_transient(lambda: self._turn_once(incoming))
                 if forgotten:
                     self._erase(incoming.user)
                 return replies
         except Exception as exc:
-            _log_failure("turn", exc, platform=incoming.user.platform, kind=incoming.kind)
+            log_failure(log, "turn", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
     def _turn_once(self, incoming: Incoming) -> tuple[list[Reply], bool]:
@@ -120,19 +99,19 @@ class ConversationService:
             try:
                 step()
             except Exception as exc:
-                _log_failure("erasing after forget me", exc, platform=user.platform)
+                log_failure(log, "erasing after forget me", exc, platform=user.platform)
 
     def look(self, incoming: Incoming) -> list[Reply]:
         """A turn whose effects are thrown away: what `list` or `reminders` would say, saving nothing
         (the Slack App Home shows it every time it is opened)."""
         try:
-            with self._lock(incoming.user), self.db.sessions() as session:
+            with self.lock(incoming.user), self.db.sessions() as session:
                 try:
                     return self._turn(session, incoming)[0]
                 finally:
                     session.rollback()
         except Exception as exc:
-            _log_failure("look", exc, platform=incoming.user.platform, kind=incoming.kind)
+            log_failure(log, "look", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
     def _turn(self, session: Session, incoming: Incoming) -> tuple[list[Reply], bool]:
@@ -149,7 +128,7 @@ class ConversationService:
         if seeded and "timezone" not in (user.conversation or {}):  # the platform knows; a typed one wins
             user.conversation = {**(user.conversation or engine.new_conversation()), "timezone": seeded}
         step_input = Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
-        conversation, replies = self._step(
+        conversation, replies = self.step(
             session,
             user,
             step_input,
@@ -162,7 +141,7 @@ class ConversationService:
         repository.save_conversation(session, user, conversation, display_name=incoming.display_name, now=now)
         return replies, False
 
-    def _step(
+    def step(
         self,
         session: Session,
         user: User,
@@ -263,9 +242,9 @@ class ConversationService:
         nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     def _wanted(self, interview: Interview, conversation: dict) -> dict[str, datetime]:
-        return self._policy(interview, tz=zone(self.timezone_of(conversation)))
+        return self.policy(interview, tz=zone(self.timezone_of(conversation)))
 
-    def _policy(self, interview: Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
+    def policy(self, interview: Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
         return nudges.planned(
             status=interview.status,
             answers=interview.answers,
@@ -276,125 +255,6 @@ class ConversationService:
             step=engine.step_of(interview, self.flow),
         )
 
-    # ------------------------------------------------------------------ nudges
-
-    def prepare_due(
-        self, *, platforms: Iterable[str], only: UserKey | None = None, limit: int = 200
-    ) -> list[PreparedNudge]:
-        """Claim the due nudges of these platforms and word the ones still worth sending.
-
-        Of several due nudges of one family (three missed thank-you reminders after a long
-        downtime), only the latest is sent: never a burst of stale ones.
-        """
-        now = self.clock()
-        with self.db.transaction() as session:
-            claimed = nudge_store.claim_due(
-                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
-            )
-        latest: dict[tuple[str, str], nudge_store.Claimed] = {}
-        for nudge in claimed:  # sorted by due time, so the last one of a family wins
-            latest[(nudge.interview_id, nudges.family(nudge.kind))] = nudge
-        prepared = []
-        for nudge in claimed:
-            if latest[(nudge.interview_id, nudges.family(nudge.kind))] is not nudge:
-                self._finish(nudge.id, NudgeStatus.SKIPPED)
-                continue
-            try:
-                ready = self._prepare_one(nudge, now=now)
-            except DBAPIError as exc:  # the database, not the nudge: try again later
-                _log_failure("nudge", exc, kind=nudge.kind)
-                self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts, kind=nudge.kind)
-                continue
-            except Exception as exc:  # its wording crashed: the same crash would come back every retry
-                _log_failure("nudge", exc, kind=nudge.kind)
-                ready = self._prepare_fallback(nudge, now=now)
-            if ready is not None:
-                prepared.append(ready)
-        return prepared
-
-    def _prepare_one(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
-        key = nudge.user
-        with self._lock(key), self.db.transaction() as session:
-            user = repository.find_user(session, key)
-            if user is None:  # forgotten since the claim: its nudges went with it
-                return None
-            row = repository.load_interview(session, user, nudge.interview_id)
-            interview = repository.to_domain(row)
-            conversation = user.conversation or engine.new_conversation()
-            tz = zone(self.timezone_of(conversation))
-            if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
-                nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
-                return None
-            paused = dates.stored_moment(conversation.get("paused_until"))
-            kept = f"{nudge.interview_id}:{nudges.base_kind(nudge.kind)}" in conversation.get(
-                "pause_keeps", []
-            )
-            if paused and paused > now and not kept:  # on holiday: it waits for the end of the pause
-                nudge_store.retry_at(session, nudge.id, due=paused, attempts=nudge.attempts - 1)
-                return None
-            # Overdue after downtime, or a retry after a failed send, that falls in the person's night:
-            # it waits for the end of their quiet hours, and is judged stale or not then.
-            wake = nudges.waking(now, tz, self.quiet_hours)
-            if wake > now:
-                nudge_store.retry_at(session, nudge.id, due=wake, attempts=nudge.attempts - 1)
-                return None
-            conversation, replies = self._step(
-                session,
-                user,
-                Input(kind="nudge", action=nudge.kind),
-                now=now,
-                subject_id=nudge.interview_id,
-            )
-            repository.save_conversation(session, user, conversation, display_name=None, now=now)
-        return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind) if replies else None
-
-    def _prepare_fallback(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
-        """The plain wording of a nudge whose own wording crashed; if even that fails, give it up."""
-        try:
-            with self.db.transaction() as session:
-                user = repository.find_user(session, nudge.user)
-                interview = repository.to_domain(
-                    repository.load_interview(session, user, nudge.interview_id) if user else None
-                )
-                if interview is None:
-                    nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
-                    return None
-                replies = days_after.fallback_nudge(interview, nudge.kind, self.flow)
-        except Exception as exc:
-            _log_failure("nudge fallback", exc, kind=nudge.kind)
-            self._finish(nudge.id, NudgeStatus.FAILED)
-            return None
-        return PreparedNudge(nudge.id, nudge.user, replies, nudge.attempts, nudge.kind)
-
-    def _worth_sending(
-        self, nudge: nudge_store.Claimed, interview: Interview, *, tz: ZoneInfo, now: datetime
-    ) -> bool:
-        """Still wanted, not stale, and not overtaken by a later one of its family that is due too
-        (which another process may have claimed: the check cannot rely on one claim's batch)."""
-        wanted = self._policy(interview, tz=tz)
-        due = wanted.get(nudge.kind)
-        # Stale or not is judged from when the policy wanted it, not from when a night deferred it to.
-        if due is None or nudges.expired(nudge.kind, answers=interview.answers, due=due, now=now, tz=tz):
-            return False
-        family = nudges.family(nudge.kind)
-        return not any(
-            nudges.family(kind) == family and due < other <= now
-            for kind, other in wanted.items()
-            if kind != nudge.kind
-        )
-
-    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
-        """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
-        now = self.clock()
-        with self.db.transaction() as session:
-            if delivered:
-                nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
-            elif attempts >= MAX_SEND_ATTEMPTS:
-                log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
-                nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
-            else:
-                nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
-
     def forget_events_before(self, before: datetime) -> int:
         """Daily upkeep: forget processed event ids from before `before`, then let PostgreSQL reuse
         the space of deleted rows. Returns how many ids were forgotten."""
@@ -402,22 +262,3 @@ class ConversationService:
             pruned = repository.prune_events(session, before=before)
         self.db.vacuum()  # PostgreSQL: the space of deleted people's rows is reused, not kept
         return pruned
-
-    def _finish(self, nudge_id: int, status: str) -> None:
-        with self.db.transaction() as session:
-            nudge_store.finish(session, nudge_id, status=status, now=self.clock())
-
-
-def _log_failure(what: str, exc: BaseException, **context: str) -> None:
-    """Log a failure without the exception's message, which can quote what a person wrote; a known
-    database cause an operator can act on ("database or disk is full") is named."""
-    details = ", ".join(f"{k}={v}" for k, v in context.items())
-    cause = operator_cause(exc)
-    log.error(
-        "%s failed (%s): %s%s\n%s",
-        what,
-        details,
-        describe_error(exc),
-        f": {cause}" if cause else "",
-        "".join(traceback.format_tb(exc.__traceback__)),
-    )

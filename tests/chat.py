@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from adapters.console import render
+from bot.delivery import NudgeDelivery
 from bot.inputs import loose
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
@@ -68,8 +69,8 @@ class Chat:
 def deliver_due(service: ConversationService) -> list[Reply]:
     """One scheduler sweep by hand: every due console nudge, recorded as sent."""
     replies: list[Reply] = []
-    for nudge in service.prepare_due(platforms=("console",)):
-        service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+    for nudge in NudgeDelivery(service).prepare_due(platforms=("console",)):
+        NudgeDelivery(service).record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
         replies.extend(nudge.replies)
     return replies
 

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.delivery import NudgeDelivery
 from bot.flow import load_flow
 from bot.messages import Incoming
 from bot.service import ConversationService
@@ -89,9 +90,11 @@ def test_random_conversations_never_crash_never_go_silent_and_keep_valid_state(s
             elif kind == "wait":
                 clock.advance(hours=value)
             elif kind == "sweep":
-                for nudge in service.prepare_due(platforms=("console",)):
+                for nudge in NudgeDelivery(service).prepare_due(platforms=("console",)):
                     assert nudge.replies and all(r.text.strip() for r in nudge.replies)
-                    service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+                    NudgeDelivery(service).record_delivery(
+                        nudge.nudge_id, delivered=True, attempts=nudge.attempts
+                    )
                     buttons = [b.action for r in nudge.replies for b in r.buttons] or buttons
             elif kind == "restart":
                 service = fresh()

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from bot.days_after import DaysAfter
+from bot.delivery import NudgeDelivery
 from bot.service import ConversationService
 from storage.models import Nudge, User
 from tests.chat import Chat
@@ -73,12 +74,14 @@ def test_a_retry_after_a_failed_send_never_lands_in_the_night(service, clock, sq
     finished(service, letter="later")
     clock.advance(hours=3, minutes=1)
     [nudge] = due(service)
-    service.record_delivery(nudge.nudge_id, delivered=False, attempts=nudge.attempts)  # Slack was down
+    NudgeDelivery(service).record_delivery(
+        nudge.nudge_id, delivered=False, attempts=nudge.attempts
+    )  # Slack was down
     for _ in range(12):  # the whole night, a sweep every hour
         clock.advance(hours=1)
         for ready in due(service):
             assert not local(service).hour >= 21 or local(service).hour < 8, local(service)
-            service.record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
+            NudgeDelivery(service).record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
     assert statuses(sqlite_db)["thank_you_1"] == "sent"
 
 
@@ -93,7 +96,7 @@ def test_a_sweep_that_claimed_a_nudge_never_brings_back_a_forgotten_person(servi
         )
     chat.say("forget me")
     chat.click("Yes, delete")
-    assert service._prepare_one(claimed, now=clock()) is None
+    assert NudgeDelivery(service)._prepare_one(claimed, now=clock()) is None
     with sqlite_db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
         assert session.scalar(select(func.count()).select_from(Nudge)) == 0

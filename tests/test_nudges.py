@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.console import render
+from bot.delivery import NudgeDelivery
 from bot.messages import UserKey
 from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
@@ -30,14 +31,14 @@ def finished(service: ConversationService, *, letter: str) -> Chat:
 
 
 def due(service: ConversationService) -> list:
-    return service.prepare_due(platforms=("console",))
+    return NudgeDelivery(service).prepare_due(platforms=("console",))
 
 
 def deliver(service: ConversationService, chat: Chat | None = None) -> list[str]:
     """One sweep by hand: everything due is sent (and shown to `chat`); returns the texts."""
     texts = []
     for nudge in due(service):
-        service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+        NudgeDelivery(service).record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
         if chat is not None:
             chat.receive(nudge.replies)
         texts.append(render(nudge.replies))
@@ -161,7 +162,7 @@ def test_a_failed_send_is_retried_with_backoff_then_given_up(service, clock, sql
     for attempt in range(1, 6):
         [nudge] = due(service)
         assert nudge.attempts == attempt
-        service.record_delivery(nudge.nudge_id, delivered=False, attempts=nudge.attempts)
+        NudgeDelivery(service).record_delivery(nudge.nudge_id, delivered=False, attempts=nudge.attempts)
         with sqlite_db.transaction() as session:
             row = session.get(Nudge, nudge.nudge_id)
             waits.append(row.due_at - clock.now if row.status == "pending" else row.status)
@@ -214,7 +215,7 @@ def test_the_scheduler_runs_its_sweep_on_its_own(service, clock):
 def test_other_platforms_nudges_are_left_for_their_own_process(service, clock, sqlite_db):
     finished(service, letter="later")
     clock.advance(hours=3, minutes=1)
-    assert service.prepare_due(platforms=("slack",)) == []
+    assert NudgeDelivery(service).prepare_due(platforms=("slack",)) == []
     assert statuses(sqlite_db)["thank_you_1"] == "pending"
 
 
@@ -304,9 +305,9 @@ def test_a_console_chat_claims_only_its_own_persons_nudges(service, clock, sqlit
     finished(service, letter="later")
     clock.advance(hours=3, minutes=1)
     omar = UserKey("console", "local", "omar")
-    assert service.prepare_due(platforms=("console",), only=omar) == []
+    assert NudgeDelivery(service).prepare_due(platforms=("console",), only=omar) == []
     assert statuses(sqlite_db)["thank_you_1"] == "pending"
-    assert len(service.prepare_due(platforms=("console",), only=MAYA)) == 1
+    assert len(NudgeDelivery(service).prepare_due(platforms=("console",), only=MAYA)) == 1
 
 
 def test_an_old_check_in_clicked_later_cannot_overwrite_newer_news(service, clock, sqlite_db):
@@ -328,7 +329,7 @@ def test_a_nudge_whose_send_was_recorded_is_never_sent_again_after_a_crash(servi
     finished(service, letter="later")
     clock.advance(hours=3, minutes=1)
     [nudge] = due(service)
-    service.record_delivery(
+    NudgeDelivery(service).record_delivery(
         nudge.nudge_id, delivered=True, attempts=nudge.attempts
     )  # sent, then the process died
     clock.advance(minutes=10)  # well past the lease

@@ -7,6 +7,7 @@ import asyncio
 import io
 
 from adapters.console import ConsoleAdapter
+from bot.delivery import NudgeDelivery
 from bot.messages import Button, Reply
 from tests.chat import Chat
 from tests.test_nudges import deliver, finished, statuses
@@ -34,8 +35,8 @@ def how_did_it_go(service, clock) -> tuple[ConsoleAdapter, str]:
     adapter = console(service)
     typed(adapter, "interview ACME today 4-5pm")
     clock.advance(hours=2, minutes=10)
-    [ready] = service.prepare_due(platforms=("console",))
-    service.record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
+    [ready] = NudgeDelivery(service).prepare_due(platforms=("console",))
+    NudgeDelivery(service).record_delivery(ready.nudge_id, delivered=True, attempts=ready.attempts)
     return adapter, nudge(adapter, ready.replies)
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.delivery import NudgeDelivery
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database, DatabaseError, describe_error
@@ -52,8 +53,10 @@ def serve(database: RecordingDatabase, clock_iso: str) -> None:
             result: dict = {}
         elif "sweep" in command:
             sent = []
-            for nudge in service.prepare_due(platforms=("scale",)):
-                service.record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+            for nudge in NudgeDelivery(service).prepare_due(platforms=("scale",)):
+                NudgeDelivery(service).record_delivery(
+                    nudge.nudge_id, delivered=True, attempts=nudge.attempts
+                )
                 sent.append([nudge.user.user_id, nudge.nudge_id])
             result = {"sent": sent}
         else:

@@ -1,0 +1,174 @@
+"""Nudge delivery: claim the due nudges, check each is still worth sending, word it through the
+engine, and record whether the adapter delivered it. The scheduler drives it; turns are the
+service's (bot/service.py), whose engine loop it uses to word a nudge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import DBAPIError
+
+from bot import dates, days_after, engine, nudges
+from bot.dates import zone
+from bot.logs import log_failure
+from bot.messages import Reply
+from bot.model import Input, Interview, NudgeStatus, UserKey
+from storage import nudge_store, repository
+
+if TYPE_CHECKING:
+    from bot.service import ConversationService
+
+log = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 5
+CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before sending a failed nudge again: 1, 2, 4, 8 … minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+@dataclass(frozen=True)
+class PreparedNudge:
+    """A claimed, still relevant nudge, worded and ready for the adapter to send."""
+
+    nudge_id: int
+    user: UserKey
+    replies: list[Reply]
+    attempts: int
+    kind: str = ""
+
+
+class NudgeDelivery:
+    """Due nudges in, worded ones out; what became of each send recorded. Holds no state of its own."""
+
+    def __init__(self, service: ConversationService) -> None:
+        self.service = service
+
+    def prepare_due(
+        self, *, platforms: Iterable[str], only: UserKey | None = None, limit: int = 200
+    ) -> list[PreparedNudge]:
+        """Claim the due nudges of these platforms and word the ones still worth sending.
+
+        Of several due nudges of one family (three missed thank-you reminders after a long
+        downtime), only the latest is sent: never a burst of stale ones.
+        """
+        now = self.service.clock()
+        with self.service.db.transaction() as session:
+            claimed = nudge_store.claim_due(
+                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
+            )
+        latest: dict[tuple[str, str], nudge_store.Claimed] = {}
+        for nudge in claimed:  # sorted by due time, so the last one of a family wins
+            latest[(nudge.interview_id, nudges.family(nudge.kind))] = nudge
+        prepared = []
+        for nudge in claimed:
+            if latest[(nudge.interview_id, nudges.family(nudge.kind))] is not nudge:
+                self._finish(nudge.id, NudgeStatus.SKIPPED)
+                continue
+            try:
+                ready = self._prepare_one(nudge, now=now)
+            except DBAPIError as exc:  # the database, not the nudge: try again later
+                log_failure(log, "nudge", exc, kind=nudge.kind)
+                self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts, kind=nudge.kind)
+                continue
+            except Exception as exc:  # its wording crashed: the same crash would come back every retry
+                log_failure(log, "nudge", exc, kind=nudge.kind)
+                ready = self._prepare_fallback(nudge, now=now)
+            if ready is not None:
+                prepared.append(ready)
+        return prepared
+
+    def _prepare_one(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
+        key = nudge.user
+        with self.service.lock(key), self.service.db.transaction() as session:
+            user = repository.find_user(session, key)
+            if user is None:  # forgotten since the claim: its nudges went with it
+                return None
+            row = repository.load_interview(session, user, nudge.interview_id)
+            interview = repository.to_domain(row)
+            conversation = user.conversation or engine.new_conversation()
+            tz = zone(self.service.timezone_of(conversation))
+            if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
+                nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
+                return None
+            paused = dates.stored_moment(conversation.get("paused_until"))
+            kept = f"{nudge.interview_id}:{nudges.base_kind(nudge.kind)}" in conversation.get(
+                "pause_keeps", []
+            )
+            if paused and paused > now and not kept:  # on holiday: it waits for the end of the pause
+                nudge_store.retry_at(session, nudge.id, due=paused, attempts=nudge.attempts - 1)
+                return None
+            # Overdue after downtime, or a retry after a failed send, that falls in the person's night:
+            # it waits for the end of their quiet hours, and is judged stale or not then.
+            wake = nudges.waking(now, tz, self.service.quiet_hours)
+            if wake > now:
+                nudge_store.retry_at(session, nudge.id, due=wake, attempts=nudge.attempts - 1)
+                return None
+            conversation, replies = self.service.step(
+                session,
+                user,
+                Input(kind="nudge", action=nudge.kind),
+                now=now,
+                subject_id=nudge.interview_id,
+            )
+            repository.save_conversation(session, user, conversation, display_name=None, now=now)
+        return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind) if replies else None
+
+    def _prepare_fallback(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
+        """The plain wording of a nudge whose own wording crashed; if even that fails, give it up."""
+        try:
+            with self.service.db.transaction() as session:
+                user = repository.find_user(session, nudge.user)
+                interview = repository.to_domain(
+                    repository.load_interview(session, user, nudge.interview_id) if user else None
+                )
+                if interview is None:
+                    nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
+                    return None
+                replies = days_after.fallback_nudge(interview, nudge.kind, self.service.flow)
+        except Exception as exc:
+            log_failure(log, "nudge fallback", exc, kind=nudge.kind)
+            self._finish(nudge.id, NudgeStatus.FAILED)
+            return None
+        return PreparedNudge(nudge.id, nudge.user, replies, nudge.attempts, nudge.kind)
+
+    def _worth_sending(
+        self, nudge: nudge_store.Claimed, interview: Interview, *, tz: ZoneInfo, now: datetime
+    ) -> bool:
+        """Still wanted, not stale, and not overtaken by a later one of its family that is due too
+        (which another process may have claimed: the check cannot rely on one claim's batch)."""
+        wanted = self.service.policy(interview, tz=tz)
+        due = wanted.get(nudge.kind)
+        # Stale or not is judged from when the policy wanted it, not from when a night deferred it to.
+        if due is None or nudges.expired(nudge.kind, answers=interview.answers, due=due, now=now, tz=tz):
+            return False
+        family = nudges.family(nudge.kind)
+        return not any(
+            nudges.family(kind) == family and due < other <= now
+            for kind, other in wanted.items()
+            if kind != nudge.kind
+        )
+
+    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
+        """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
+        now = self.service.clock()
+        with self.service.db.transaction() as session:
+            if delivered:
+                nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
+            elif attempts >= MAX_SEND_ATTEMPTS:
+                log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
+                nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
+            else:
+                nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
+
+    def _finish(self, nudge_id: int, status: str) -> None:
+        with self.service.db.transaction() as session:
+            nudge_store.finish(session, nudge_id, status=status, now=self.service.clock())
