@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, ClassVar
 
 from bot import actions, dates, letters
+from bot.cursor import step_of
 from bot.flow import Flow
 from bot.messages import Attachment, Button, Reply
 from bot.model import Fact, Interview, QuestionId
@@ -79,8 +80,6 @@ class DaysAfter:
         }
 
     def nudge_unfinished(self, kind: str) -> None:
-        from bot.engine import step_of
-
         self.say(
             self.msg("nudge_unfinished", step=step_of(self.iv, self.flow), **self.nudge_values()),
             self.iv_buttons(

@@ -18,6 +18,7 @@ from typing import Any
 from bot import actions, answers, dates, timing
 from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
+from bot.cursor import progress_bar
 from bot.days_after import DaysAfter
 from bot.flow import TOTAL_STEPS, Flow, Option, Question, check_names, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
@@ -52,19 +53,6 @@ def step(
     if now.tzinfo is None:
         raise ValueError("step() needs an aware `now`")
     return _Turn(flow or load_flow(), snapshot, now, new_id).run(incoming)
-
-
-def step_of(interview: Interview, flow: Flow | None = None) -> int:
-    """Which of the six steps an interview has reached (for `list` and `status`)."""
-    flow = flow or load_flow()
-    pos = interview.cursor.get("pos")
-    if pos is None:
-        return 3 if interview.status == DONE else 1
-    return flow.section_of[pos["q"]].step
-
-
-def progress_bar(step_number: int) -> str:
-    return "▰" * step_number + "▱" * (TOTAL_STEPS - step_number)
 
 
 class _Values(dict[str, str]):

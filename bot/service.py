@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import actions, engine, nudges
+from bot.cursor import step_of
 from bot.dates import find_zone, zone
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
@@ -228,9 +229,7 @@ class ConversationService:
 
         Most answers change no reminder: then the nudges table is not even read.
         """
-        repository.save_interview(
-            session, user, interview, step=engine.step_of(interview, self.flow), now=now
-        )
+        repository.save_interview(session, user, interview, step=step_of(interview, self.flow), now=now)
         wanted = self._wanted(interview, conversation)
         if before is None or wanted != self._wanted(before, conversation):
             nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
@@ -252,7 +251,7 @@ class ConversationService:
             created_at=interview.created_at,
             tz=tz,
             quiet=self.quiet_hours,
-            step=engine.step_of(interview, self.flow),
+            step=step_of(interview, self.flow),
         )
 
     def forget_events_before(self, before: datetime) -> int:

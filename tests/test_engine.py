@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 
 from bot import engine
+from bot.cursor import progress_bar, step_of
 from bot.engine import Input, Snapshot, step
 from bot.inputs import MAX_MESSAGE_CHARS
 
@@ -142,5 +143,5 @@ def test_back_walks_history_and_skip_keeps_an_earlier_answer():
 
 def test_step_of_and_progress_bar():
     _, _, interview = play(["hi", "ACME"])
-    assert engine.step_of(interview) == 1
-    assert engine.progress_bar(2) == "▰▰▱▱▱▱"
+    assert step_of(interview) == 1
+    assert progress_bar(2) == "▰▰▱▱▱▱"

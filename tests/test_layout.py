@@ -1,7 +1,8 @@
 """The import contract that keeps the layout true (../shared/DESIGN.md): read from the source itself.
 
 bot/ is the platform-neutral product: it imports neither adapters/ nor a chat SDK. storage/ takes
-from bot/ only the plain data of bot.model, never the engine.
+from bot/ only the plain data of bot.model, never the engine. No module imports itself back through
+others (an import inside a function counts; one only for type checking does not).
 """
 
 from __future__ import annotations
@@ -25,6 +26,53 @@ def imports_of(path: Path) -> set[str]:
             found.add(node.module)
             found |= {f"{node.module}.{alias.name}" for alias in node.names if node.module == "bot"}
     return found
+
+
+def runtime_imports_of(path: Path) -> set[str]:
+    """The project's modules `path` imports when it runs: at any depth, but not under TYPE_CHECKING."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING"
+        for inner in ast.walk(node)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"bot.{a.name}" for a in node.names] if node.module == "bot" else [node.module]
+            found |= set(names)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return {name for name in found if top(name) in PACKAGES}
+
+
+PACKAGES = ("bot", "storage", "adapters", "debrief")
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def test_no_import_cycle_anywhere():
+    graph = {module_name(p): runtime_imports_of(p) for package in PACKAGES for p in modules(package)}
+    cycles, done = [], set()
+
+    def visit(module: str, path: list[str]) -> None:  # depth first; a module on the path again is a cycle
+        for imported in sorted(graph.get(module, ())):
+            if imported in path:
+                cycles.append(" -> ".join([*path[path.index(imported) :], imported]))
+            elif imported in graph and imported not in done:
+                visit(imported, [*path, imported])
+        done.add(module)
+
+    for module in graph:
+        if module not in done:
+            visit(module, [module])
+    assert not cycles, cycles[:5]
+    assert "bot.model" in graph["storage.nudge_store"]  # the graph is read, not empty
 
 
 def modules(package: str) -> list[Path]:
