@@ -193,32 +193,8 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
         if not text:
             self.retry("empty")
             return
-        mode = self.conv.get("mode")
-        if mode == "confirm_forget":  # only a clear yes deletes; anything else keeps everything
-            self.confirm_forget(
-                loose(text) in self.flow.words["yes"] or loose(text) in ("delete", "delete everything")
-            )
+        if self.answer_mode(text):
             return
-        if mode == "confirm_cancel":
-            word = loose(text)
-            if word in self.flow.words["yes"] or word in self.flow.commands["cancel"]:
-                self.confirm_cancel(True)
-                return
-            self.conv["mode"] = None
-            if word in self.flow.words["no"]:
-                self.confirm_cancel(False)
-                return
-        elif mode == "edit_pick":
-            self.edit_pick(text)
-            return
-        elif mode == "confirm_pause":
-            answer = self.pause_answer(loose(text))
-            if answer is not None:
-                self.confirm_pause(answer)
-                return
-            self.conv["mode"] = None  # something else: say the pause is not set, then read it as usual
-            self.conv.pop("pause_offer", None)
-            self.say(self.msg("pause_not_set"))
         command = parse_command(text, self.flow)
         if isinstance(command, Command):
             self.command(command)
@@ -229,6 +205,33 @@ class _Turn(DaysAfter, ReminderCommands, YourData):
             self.without_interview(text)
         else:
             self.answer_text(text)
+
+    def answer_mode(self, text: str) -> bool:
+        """A message while an "are you sure?" or a menu waits: True when it answered that."""
+        mode, word = self.conv.get("mode"), loose(text)
+        if mode == "confirm_forget":  # only a clear yes deletes; anything else keeps everything
+            self.confirm_forget(word in self.flow.words["yes"] or word in ("delete", "delete everything"))
+            return True
+        if mode == "confirm_cancel":
+            if word in self.flow.words["yes"] or word in self.flow.commands["cancel"]:
+                self.confirm_cancel(True)
+                return True
+            self.conv["mode"] = None
+            if word in self.flow.words["no"]:
+                self.confirm_cancel(False)
+                return True
+        elif mode == "edit_pick":
+            self.edit_pick(text)
+            return True
+        elif mode == "confirm_pause":
+            answer = self.pause_answer(word)
+            if answer is not None:
+                self.confirm_pause(answer)
+                return True
+            self.conv["mode"] = None  # something else: say the pause is not set, then read it as usual
+            self.conv.pop("pause_offer", None)
+            self.say(self.msg("pause_not_set"))
+        return False
 
     def without_interview(self, text: str) -> None:
         """A message when no debrief is active: a first-timer or a named interview starts one."""
