@@ -16,18 +16,9 @@ import pytest
 
 from adapters.console import render
 from bot.messages import Attachment, Button, Reply
-from tests.test_service import TO_THE_LETTER
+from tests.helpers import TO_THE_LETTER, env_for
 
 TIMEOUT_S = 60
-
-
-def env_for(url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
-    exports = (
-        str(Path(url.removeprefix("sqlite:///")).parent / "exports") if url.startswith("sqlite") else "/tmp"
-    )
-    base = {"DEBRIEF_DATABASE_URL": url, "DEBRIEF_TIMEZONE": "Europe/Berlin", "DEBRIEF_EXPORT_DIR": exports}
-    return {**env, **base, **extra}
 
 
 def debrief(*args: str, url: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
 
 from sqlalchemy import select
 
@@ -11,46 +10,11 @@ from adapters.discord_bot import DiscordAdapter, split_text
 from bot.messages import Reply, UserKey
 from storage.models import Interview
 from tests.discord_fake import BOT, FOLLOWUP, MAYA, FakeDiscord
+from tests.helpers import discord_bot, env_for
+from tests.helpers import discord_say as say
+from tests.helpers import discord_settled as settled
+from tests.helpers import discord_text as text
 from tests.slack_fake import wait_for
-from tests.test_console import env_for
-
-
-@asynccontextmanager
-async def discord_bot(service):
-    fake = FakeDiscord()
-    await fake.start()
-    adapter = DiscordAdapter(
-        service=service,
-        token="fake-token",
-        api_url=fake.api_url,
-        gateway_url=fake.gateway_url,
-        ready_timeout=0.1,
-    )
-    await asyncio.wait_for(adapter.start(), 20)
-    try:
-        yield fake, adapter
-    finally:
-        await adapter.stop()
-        await fake.stop()
-
-
-async def settled(fake: FakeDiscord, before: int) -> list[dict]:
-    await wait_for(lambda: len(fake.posts) > before)
-    count = -1
-    while count != len(fake.posts):
-        count = len(fake.posts)
-        await asyncio.sleep(0.15)
-    return fake.posts[before:]
-
-
-def text(posts: list[dict]) -> str:
-    return "\n".join(p["content"] or "" for p in posts)
-
-
-async def say(fake: FakeDiscord, line: str) -> list[dict]:
-    before = len(fake.posts)
-    await fake.dm(line)
-    return await settled(fake, before)
 
 
 def test_a_whole_debrief_in_a_discord_dm(service):

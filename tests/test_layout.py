@@ -100,3 +100,10 @@ def test_the_contract_reads_what_it_should():
     assert "bot.model" in imports_of(ROOT / "storage" / "nudge_store.py")
     assert "slack_bolt.async_app" in imports_of(ROOT / "adapters" / "slack_bot.py")
     assert "bot.model" in imports_of(ROOT / "storage" / "repository.py")  # `from bot import model`
+
+
+def test_no_test_imports_another_test_module():
+    """Shared helpers live in tests/helpers.py (and the fakes and the chat harness), never in a test."""
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        borrowed = {name for name in imports_of(path) if name.startswith("tests.test_")}
+        assert not borrowed, f"{path.name} imports {sorted(borrowed)}"

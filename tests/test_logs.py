@@ -16,11 +16,8 @@ from bot import logs
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database
+from tests.helpers import discord_bot, discord_say, env_for, slack_bot, slack_say, texts
 from tests.slack_fake import FakeSlack, dm_event, event_envelope, wait_for
-from tests.test_discord import discord_bot
-from tests.test_discord import say as discord_say
-from tests.test_slack import say as slack_say
-from tests.test_slack import slack_bot, texts
 
 SECRET = "Quokka Lighthouse 7731"  # a company name: the bot echoes it in its questions
 
@@ -164,7 +161,6 @@ def test_debrief_run_at_debug_keeps_peoples_words_out_of_its_stderr(tmp_path):
     import sys
 
     from tests.slack_fake import SIGNING_SECRET, SlackClient
-    from tests.test_console import env_for
 
     async def scenario() -> bytes:
         fake = FakeSlack()

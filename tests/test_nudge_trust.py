@@ -14,7 +14,7 @@ from bot.delivery import NudgeDelivery
 from bot.service import ConversationService
 from storage.models import Nudge, User
 from tests.chat import Chat
-from tests.test_nudges import deliver, due, finished, statuses
+from tests.helpers import deliver, due, finished, statuses
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -8,46 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from adapters.console import render
 from bot.delivery import NudgeDelivery
 from bot.messages import UserKey
 from bot.scheduler import NudgeScheduler
-from bot.service import ConversationService
 from storage.models import Interview, Nudge
-from tests.chat import MAYA, Chat
-from tests.test_service import TO_THE_LETTER
-
-# A whole debrief of ACME at 15:10 Berlin time, up to the letter step.
-TO_THE_REVIEW = ["hi", "ACME", *TO_THE_LETTER, "Maya Rivera", "growth plans"]
-
-
-def finished(service: ConversationService, *, letter: str) -> Chat:
-    chat = Chat(service)
-    for line in TO_THE_REVIEW:
-        chat.say(line)
-    chat.click("Mark as sent" if letter == "sent" else "I'll send it later")
-    assert "well-earned break" in chat.last
-    return chat
-
-
-def due(service: ConversationService) -> list:
-    return NudgeDelivery(service).prepare_due(platforms=("console",))
-
-
-def deliver(service: ConversationService, chat: Chat | None = None) -> list[str]:
-    """One sweep by hand: everything due is sent (and shown to `chat`); returns the texts."""
-    texts = []
-    for nudge in due(service):
-        NudgeDelivery(service).record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
-        if chat is not None:
-            chat.receive(nudge.replies)
-        texts.append(render(nudge.replies))
-    return texts
-
-
-def statuses(database) -> dict[str, str]:
-    with database.transaction() as session:
-        return {n.kind: n.status for n in session.scalars(select(Nudge))}
+from tests.chat import MAYA
+from tests.helpers import deliver, due, finished, statuses
 
 
 def test_a_thank_you_reminder_comes_three_hours_after_and_stops_once_marked_sent(service, clock, sqlite_db):

@@ -10,7 +10,7 @@ from adapters.console import ConsoleAdapter
 from bot.delivery import NudgeDelivery
 from bot.messages import Button, Reply
 from tests.chat import Chat
-from tests.test_nudges import deliver, finished, statuses
+from tests.helpers import deliver, finished, statuses
 
 
 def console(service) -> ConsoleAdapter:

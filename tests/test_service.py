@@ -15,6 +15,7 @@ from storage.db import Database
 from storage.models import Interview, ProcessedEvent, User
 from tests.chat import MAYA, Chat
 from tests.conftest import Clock
+from tests.helpers import TO_THE_LETTER
 
 
 def make_service(database: Database, clock: Clock | None = None) -> ConversationService:
@@ -179,28 +180,6 @@ def test_turns_of_one_person_never_interleave(any_url, pools):
     texts = sorted(v for item in items for v in item.values())
     assert len(texts) == 60 and len(set(texts)) == 60
     assert len(items) == 20
-
-
-# From the role to the end of step 2, with everything optional left out.
-TO_THE_LETTER = [
-    "Designer",
-    "done",
-    "just now",
-    "skip",
-    "Email",
-    "done",
-    "ok",
-    "skip",
-    "4",
-    "yes",
-    "None",
-    "done",
-    "yes",
-    "good",
-    "less",
-    "skip",
-    "skip",
-]
 
 
 def test_the_signature_is_asked_once_and_remembered_for_the_next_interview(sqlite_db):

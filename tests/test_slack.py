@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from contextlib import asynccontextmanager
 
 from aiohttp import ClientSession
 from sqlalchemy import select
@@ -14,67 +13,10 @@ from adapters.slack_blocks import escape, message, unescape
 from adapters.slack_bot import SlackAdapter
 from bot.messages import Attachment, Button, Reply, UserKey
 from storage.models import Interview, ProcessedEvent
+from tests.helpers import env_for, slack_bot, texts
+from tests.helpers import slack_say as say
+from tests.helpers import slack_settled as settled
 from tests.slack_fake import SIGNING_SECRET, TEAM, FakeSlack, SlackClient, wait_for
-from tests.test_console import env_for
-
-
-@asynccontextmanager
-async def slack_bot(service):
-    fake = FakeSlack()
-    await fake.start()
-    adapter = SlackAdapter(
-        service=service,
-        bot_token="xoxb-test-token",
-        signing_secret=SIGNING_SECRET,
-        api_url=fake.url,
-        host="127.0.0.1",
-        port=0,
-    )
-    await adapter.start()
-    try:
-        yield fake, adapter, SlackClient(f"http://127.0.0.1:{adapter.port}/slack/events")
-    finally:
-        await adapter.stop()
-        await fake.stop()
-
-
-async def settled(fake: FakeSlack, before: int) -> list[dict]:
-    """Wait for the bot's answer to one event: new posts, then a short quiet."""
-    await wait_for(lambda: len(fake.of("chat.postMessage")) > before)
-    count = -1
-    while count != len(fake.of("chat.postMessage")):
-        count = len(fake.of("chat.postMessage"))
-        await asyncio.sleep(0.15)
-    return fake.of("chat.postMessage")[before:]
-
-
-def texts(posts: list[dict]) -> str:
-    return "\n".join(json.dumps(p.get("blocks"), ensure_ascii=False) + p.get("text", "") for p in posts)
-
-
-class Posts(list):
-    """The bot's messages for one event; `str(posts)` is their blocks and fallback text."""
-
-    def __str__(self) -> str:
-        return texts(self)
-
-    def __contains__(self, text: object) -> bool:
-        return str(text) in str(self)
-
-    def button(self, label: str) -> str:
-        """The value Slack would send back when the button called `label` is clicked."""
-        for post in reversed(self):
-            for block in post.get("blocks") or []:
-                for element in block.get("elements", []):
-                    if element.get("text", {}).get("text") == label and "value" in element:
-                        return element["value"]
-        raise AssertionError(f"no button {label!r} in {self}")
-
-
-async def say(fake: FakeSlack, client: SlackClient, text: str) -> Posts:
-    before = len(fake.of("chat.postMessage"))
-    assert await client.dm(text) == 200
-    return Posts(await settled(fake, before))
 
 
 def test_a_whole_debrief_in_a_slack_dm(service):

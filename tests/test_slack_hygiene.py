@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from storage.models import ProcessedEvent
 from storage.repository import event_key
+from tests.helpers import slack_bot, texts
 from tests.slack_fake import TEAM, dm_event, event_envelope, wait_for
-from tests.test_slack import slack_bot, texts
 
 
 class Recorder:

@@ -20,9 +20,9 @@ from storage.db import Database
 from storage.models import ProcessedEvent, User
 from storage.repository import event_key
 from tests.discord_fake import MAYA
+from tests.helpers import discord_bot, env_for
+from tests.helpers import discord_text as text
 from tests.slack_fake import SIGNING_SECRET, FakeSlack, SlackClient, dm_event, event_envelope, wait_for
-from tests.test_console import env_for
-from tests.test_discord import discord_bot, text
 
 PEOPLE = ["U1", "U2", "U3"]
 START_S = 60  # a cold Python start on a busy machine

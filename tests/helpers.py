@@ -1,0 +1,182 @@
+"""Helpers the tests share: scripted answers, nudge sweeps by hand, a chat subprocess's environment,
+and the real Slack and Discord adapters started against their loopback fakes. Test modules import
+from here (and from the fakes and the chat harness), never from each other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+
+from adapters.console import render
+from adapters.discord_bot import DiscordAdapter
+from adapters.slack_bot import SlackAdapter
+from bot.delivery import NudgeDelivery
+from bot.service import ConversationService
+from storage.models import Nudge
+from tests.chat import Chat
+from tests.discord_fake import FakeDiscord
+from tests.slack_fake import SIGNING_SECRET, FakeSlack, SlackClient, wait_for
+
+# From the role to the end of step 2, with everything optional left out.
+TO_THE_LETTER = [
+    "Designer",
+    "done",
+    "just now",
+    "skip",
+    "Email",
+    "done",
+    "ok",
+    "skip",
+    "4",
+    "yes",
+    "None",
+    "done",
+    "yes",
+    "good",
+    "less",
+    "skip",
+    "skip",
+]
+
+# A whole debrief of ACME at 15:10 Berlin time, up to the letter step.
+TO_THE_REVIEW = ["hi", "ACME", *TO_THE_LETTER, "Maya Rivera", "growth plans"]
+
+
+def finished(service: ConversationService, *, letter: str) -> Chat:
+    chat = Chat(service)
+    for line in TO_THE_REVIEW:
+        chat.say(line)
+    chat.click("Mark as sent" if letter == "sent" else "I'll send it later")
+    assert "well-earned break" in chat.last
+    return chat
+
+
+def due(service: ConversationService) -> list:
+    return NudgeDelivery(service).prepare_due(platforms=("console",))
+
+
+def deliver(service: ConversationService, chat: Chat | None = None) -> list[str]:
+    """One sweep by hand: everything due is sent (and shown to `chat`); returns the texts."""
+    texts = []
+    for nudge in due(service):
+        NudgeDelivery(service).record_delivery(nudge.nudge_id, delivered=True, attempts=nudge.attempts)
+        if chat is not None:
+            chat.receive(nudge.replies)
+        texts.append(render(nudge.replies))
+    return texts
+
+
+def statuses(database) -> dict[str, str]:
+    with database.transaction() as session:
+        return {n.kind: n.status for n in session.scalars(select(Nudge))}
+
+
+def env_for(url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DEBRIEF_", "SLACK_", "DISCORD_"))}
+    exports = (
+        str(Path(url.removeprefix("sqlite:///")).parent / "exports") if url.startswith("sqlite") else "/tmp"
+    )
+    base = {"DEBRIEF_DATABASE_URL": url, "DEBRIEF_TIMEZONE": "Europe/Berlin", "DEBRIEF_EXPORT_DIR": exports}
+    return {**env, **base, **extra}
+
+
+@asynccontextmanager
+async def slack_bot(service):
+    fake = FakeSlack()
+    await fake.start()
+    adapter = SlackAdapter(
+        service=service,
+        bot_token="xoxb-test-token",
+        signing_secret=SIGNING_SECRET,
+        api_url=fake.url,
+        host="127.0.0.1",
+        port=0,
+    )
+    await adapter.start()
+    try:
+        yield fake, adapter, SlackClient(f"http://127.0.0.1:{adapter.port}/slack/events")
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def slack_settled(fake: FakeSlack, before: int) -> list[dict]:
+    """Wait for the bot's answer to one event: new posts, then a short quiet."""
+    await wait_for(lambda: len(fake.of("chat.postMessage")) > before)
+    count = -1
+    while count != len(fake.of("chat.postMessage")):
+        count = len(fake.of("chat.postMessage"))
+        await asyncio.sleep(0.15)
+    return fake.of("chat.postMessage")[before:]
+
+
+def texts(posts: list[dict]) -> str:
+    return "\n".join(json.dumps(p.get("blocks"), ensure_ascii=False) + p.get("text", "") for p in posts)
+
+
+class Posts(list):
+    """The bot's messages for one event; `str(posts)` is their blocks and fallback text."""
+
+    def __str__(self) -> str:
+        return texts(self)
+
+    def __contains__(self, text: object) -> bool:
+        return str(text) in str(self)
+
+    def button(self, label: str) -> str:
+        """The value Slack would send back when the button called `label` is clicked."""
+        for post in reversed(self):
+            for block in post.get("blocks") or []:
+                for element in block.get("elements", []):
+                    if element.get("text", {}).get("text") == label and "value" in element:
+                        return element["value"]
+        raise AssertionError(f"no button {label!r} in {self}")
+
+
+async def slack_say(fake: FakeSlack, client: SlackClient, text: str) -> Posts:
+    before = len(fake.of("chat.postMessage"))
+    assert await client.dm(text) == 200
+    return Posts(await slack_settled(fake, before))
+
+
+@asynccontextmanager
+async def discord_bot(service):
+    fake = FakeDiscord()
+    await fake.start()
+    adapter = DiscordAdapter(
+        service=service,
+        token="fake-token",
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+        ready_timeout=0.1,
+    )
+    await asyncio.wait_for(adapter.start(), 20)
+    try:
+        yield fake, adapter
+    finally:
+        await adapter.stop()
+        await fake.stop()
+
+
+async def discord_settled(fake: FakeDiscord, before: int) -> list[dict]:
+    await wait_for(lambda: len(fake.posts) > before)
+    count = -1
+    while count != len(fake.posts):
+        count = len(fake.posts)
+        await asyncio.sleep(0.15)
+    return fake.posts[before:]
+
+
+def discord_text(posts: list[dict]) -> str:
+    return "\n".join(p["content"] or "" for p in posts)
+
+
+async def discord_say(fake: FakeDiscord, line: str) -> list[dict]:
+    before = len(fake.posts)
+    await fake.dm(line)
+    return await discord_settled(fake, before)
