@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
+import subprocess
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -180,3 +183,28 @@ async def discord_say(fake: FakeDiscord, line: str) -> list[dict]:
     before = len(fake.posts)
     await fake.dm(line)
     return await discord_settled(fake, before)
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for a `debrief run` in HTTP mode."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def debrief_run(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """The real `debrief run` in a subprocess, its output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "debrief.cli", "run", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+async def dm_once_listening(client: SlackClient, text: str) -> None:
+    """Send a signed DM as soon as the starting bot accepts it (it may still be opening its port)."""
+    for _ in range(100):
+        try:
+            if await client.dm(text) == 200:
+                return
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise AssertionError("debrief run never took the DM")

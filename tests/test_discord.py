@@ -10,7 +10,7 @@ from adapters.discord_bot import DiscordAdapter, split_text
 from bot.messages import Reply, UserKey
 from storage.models import Interview
 from tests.discord_fake import BOT, FOLLOWUP, MAYA, FakeDiscord
-from tests.helpers import discord_bot, env_for
+from tests.helpers import debrief_run, discord_bot, env_for
 from tests.helpers import discord_say as say
 from tests.helpers import discord_settled as settled
 from tests.helpers import discord_text as text
@@ -190,8 +190,6 @@ def test_start_up_fails_clearly_when_discord_refuses_the_gateway(service):
 
 
 def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
-    import subprocess
-    import sys
 
     async def scenario():
         fake = FakeDiscord()
@@ -203,15 +201,7 @@ def test_debrief_run_on_discord_says_in_one_line_when_discord_refuses(tmp_path):
             DISCORD_API_URL=fake.api_url,
             DISCORD_GATEWAY_URL=fake.gateway_url,
         )
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "debrief.cli",
-            "run",
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        process = await debrief_run(env)
         try:
             _, errors = await asyncio.wait_for(process.communicate(), 60)
         finally:

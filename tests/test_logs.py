@@ -16,7 +16,17 @@ from bot import logs
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database
-from tests.helpers import discord_bot, discord_say, env_for, slack_bot, slack_say, texts
+from tests.helpers import (
+    debrief_run,
+    discord_bot,
+    discord_say,
+    dm_once_listening,
+    env_for,
+    free_port,
+    slack_bot,
+    slack_say,
+    texts,
+)
 from tests.slack_fake import FakeSlack, dm_event, event_envelope, wait_for
 
 SECRET = "Quokka Lighthouse 7731"  # a company name: the bot echoes it in its questions
@@ -156,38 +166,20 @@ def test_only_known_causes_are_named_never_the_rest_of_a_drivers_message():
 
 def test_debrief_run_at_debug_keeps_peoples_words_out_of_its_stderr(tmp_path):
     import signal
-    import socket
-    import subprocess
-    import sys
 
     from tests.slack_fake import SIGNING_SECRET, SlackClient
 
     async def scenario() -> bytes:
         fake = FakeSlack()
         await fake.start()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         env = env_for(f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="DEBUG",
                       SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                       SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "debrief.cli",
-            "run",
-            env=env,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
+        process = await debrief_run(env)
         try:
             client = SlackClient(f"http://127.0.0.1:{port}/slack/events")
-            for _ in range(100):
-                try:
-                    if await client.dm("hi") == 200:
-                        break
-                except OSError:
-                    await asyncio.sleep(0.1)
+            await dm_once_listening(client, "hi")
             await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
             assert await client.dm(SECRET) == 200
             await wait_for(lambda: SECRET in texts(fake.of("chat.postMessage")))

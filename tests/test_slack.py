@@ -13,7 +13,7 @@ from adapters.slack_blocks import escape, message, unescape
 from adapters.slack_bot import SlackAdapter
 from bot.messages import Attachment, Button, Reply, UserKey
 from storage.models import Interview, ProcessedEvent
-from tests.helpers import env_for, slack_bot, texts
+from tests.helpers import debrief_run, dm_once_listening, env_for, free_port, slack_bot, texts
 from tests.helpers import slack_say as say
 from tests.helpers import slack_settled as settled
 from tests.slack_fake import SIGNING_SECRET, TEAM, FakeSlack, SlackClient, wait_for
@@ -218,36 +218,18 @@ def test_socket_mode_receives_over_the_websocket_acks_and_dedupes_a_redelivery(s
 
 def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_the_token(tmp_path):
     import signal
-    import socket
-    import subprocess
-    import sys
 
     async def scenario():
         fake = FakeSlack()
         await fake.start()
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         env = env_for(f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="INFO",
                    SLACK_BOT_TOKEN="xoxb-very-secret-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                    SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "debrief.cli",
-            "run",
-            env=env,
-            stderr=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
+        process = await debrief_run(env)
         try:
             client = SlackClient(f"http://127.0.0.1:{port}/slack/events")
-            for _ in range(100):
-                try:
-                    if await client.dm("hi") == 200:
-                        break
-                except OSError:
-                    await asyncio.sleep(0.1)
+            await dm_once_listening(client, "hi")
             await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
         finally:
             process.send_signal(signal.SIGTERM)

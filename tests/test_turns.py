@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -20,18 +17,12 @@ from storage.db import Database
 from storage.models import ProcessedEvent, User
 from storage.repository import event_key
 from tests.discord_fake import MAYA
-from tests.helpers import discord_bot, env_for
+from tests.helpers import debrief_run, discord_bot, env_for, free_port
 from tests.helpers import discord_text as text
 from tests.slack_fake import SIGNING_SECRET, FakeSlack, SlackClient, dm_event, event_envelope, wait_for
 
 PEOPLE = ["U1", "U2", "U3"]
 START_S = 60  # a cold Python start on a busy machine
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def _serving(port: int) -> None:
@@ -56,7 +47,7 @@ def test_stopping_right_after_the_acks_still_stores_and_answers_every_message(tm
         fake = FakeSlack()
         fake.slow["chat.postMessage"] = [0.5] * 20  # each reply takes a while: the turns are in flight
         await fake.start()
-        port = _free_port()
+        port = free_port()
         mode_env = (
             {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "PORT": str(port)}
             if mode == "http"
@@ -64,15 +55,7 @@ def test_stopping_right_after_the_acks_still_stores_and_answers_every_message(tm
         )
         env = env_for(url, SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=fake.url, DEBRIEF_LOG_LEVEL="INFO",
                       **mode_env)  # fmt: skip
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "debrief.cli",
-            "run",
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        process = await debrief_run(env)
         try:
             if mode == "http":
                 await _serving(port)
