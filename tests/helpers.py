@@ -7,10 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -208,3 +211,34 @@ async def dm_once_listening(client: SlackClient, text: str) -> None:
         except OSError:
             await asyncio.sleep(0.1)
     raise AssertionError("debrief run never took the DM")
+
+
+@dataclass
+class SlackRun:
+    """A `debrief run` serving Slack over HTTP against a fake; `errors` is its stderr once stopped."""
+
+    fake: FakeSlack
+    client: SlackClient
+    process: asyncio.subprocess.Process
+    errors: bytes = b""
+
+
+@asynccontextmanager
+async def slack_http_run(database_file: Path, **settings: str) -> AsyncIterator[SlackRun]:
+    """Start `debrief run` in Slack HTTP mode, say hi once it listens, and SIGTERM it at the end."""
+    fake = FakeSlack()
+    await fake.start()
+    port = free_port()
+    defaults = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    env = env_for(
+        f"sqlite:///{database_file}", **{**defaults, **settings}, SLACK_API_URL=fake.url, PORT=str(port)
+    )
+    run = SlackRun(fake, SlackClient(f"http://127.0.0.1:{port}/slack/events"), await debrief_run(env))
+    try:
+        await dm_once_listening(run.client, "hi")
+        await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
+        yield run
+    finally:
+        run.process.send_signal(signal.SIGTERM)
+        _, run.errors = await asyncio.wait_for(run.process.communicate(), 30)
+        await fake.stop()

@@ -17,13 +17,10 @@ from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database
 from tests.helpers import (
-    debrief_run,
     discord_bot,
     discord_say,
-    dm_once_listening,
-    env_for,
-    free_port,
     slack_bot,
+    slack_http_run,
     slack_say,
     texts,
 )
@@ -165,30 +162,12 @@ def test_only_known_causes_are_named_never_the_rest_of_a_drivers_message():
 
 
 def test_debrief_run_at_debug_keeps_peoples_words_out_of_its_stderr(tmp_path):
-    import signal
-
-    from tests.slack_fake import SIGNING_SECRET, SlackClient
-
     async def scenario() -> bytes:
-        fake = FakeSlack()
-        await fake.start()
-        port = free_port()
-        env = env_for(f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="DEBUG",
-                      SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                      SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
-        process = await debrief_run(env)
-        try:
-            client = SlackClient(f"http://127.0.0.1:{port}/slack/events")
-            await dm_once_listening(client, "hi")
-            await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
-            assert await client.dm(SECRET) == 200
-            await wait_for(lambda: SECRET in texts(fake.of("chat.postMessage")))
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _, errors = await asyncio.wait_for(process.communicate(), 30)
-            await fake.stop()
-        assert process.returncode == 0, errors.decode()
-        return errors
+        async with slack_http_run(tmp_path / "d.sqlite3", DEBRIEF_LOG_LEVEL="DEBUG") as run:
+            assert await run.client.dm(SECRET) == 200
+            await wait_for(lambda: SECRET in texts(run.fake.of("chat.postMessage")))
+        assert run.process.returncode == 0, run.errors.decode()
+        return run.errors
 
     written = asyncio.run(scenario()).decode()
     assert " DEBUG " in written and "Slack: listening on" in written

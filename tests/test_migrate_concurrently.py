@@ -17,8 +17,7 @@ STARTER = """
 import sys
 from storage.db import Database
 database = Database(sys.argv[1])
-with database.engine.connect():
-    pass
+database.engine.connect().close()  # connected before "go", so only the migrations race
 print("ready", flush=True)
 sys.stdin.readline()
 database.migrate()

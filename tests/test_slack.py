@@ -13,10 +13,10 @@ from adapters.slack_blocks import escape, message, unescape
 from adapters.slack_bot import SlackAdapter
 from bot.messages import Attachment, Button, Reply, UserKey
 from storage.models import Interview, ProcessedEvent
-from tests.helpers import debrief_run, dm_once_listening, env_for, free_port, slack_bot, texts
+from tests.helpers import slack_bot, slack_http_run, texts
 from tests.helpers import slack_say as say
 from tests.helpers import slack_settled as settled
-from tests.slack_fake import SIGNING_SECRET, TEAM, FakeSlack, SlackClient, wait_for
+from tests.slack_fake import TEAM, FakeSlack, wait_for
 
 
 def test_a_whole_debrief_in_a_slack_dm(service):
@@ -217,27 +217,13 @@ def test_socket_mode_receives_over_the_websocket_acks_and_dedupes_a_redelivery(s
 
 
 def test_debrief_run_serves_slack_over_http_and_stops_cleanly_without_leaking_the_token(tmp_path):
-    import signal
-
     async def scenario():
-        fake = FakeSlack()
-        await fake.start()
-        port = free_port()
-        env = env_for(f"sqlite:///{tmp_path / 'd.sqlite3'}", DEBRIEF_LOG_LEVEL="INFO",
-                   SLACK_BOT_TOKEN="xoxb-very-secret-token", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                   SLACK_API_URL=fake.url, PORT=str(port))  # fmt: skip
-        process = await debrief_run(env)
-        try:
-            client = SlackClient(f"http://127.0.0.1:{port}/slack/events")
-            await dm_once_listening(client, "hi")
-            await wait_for(lambda: "Which company" in texts(fake.of("chat.postMessage")))
-        finally:
-            process.send_signal(signal.SIGTERM)
-            _, errors = await asyncio.wait_for(process.communicate(), 30)
-            await fake.stop()
-        assert process.returncode == 0, errors.decode()
-        assert b"very-secret" not in errors and b"Debrief is running on Slack." in errors
-        assert b"Slack: listening on" in errors  # HTTP mode
+        secret = {"SLACK_BOT_TOKEN": "xoxb-very-secret-token", "DEBRIEF_LOG_LEVEL": "INFO"}
+        async with slack_http_run(tmp_path / "d.sqlite3", **secret) as run:
+            assert "Which company" in texts(run.fake.of("chat.postMessage"))  # "hi" answered over HTTP
+        assert run.process.returncode == 0, run.errors.decode()
+        assert b"very-secret" not in run.errors and b"Debrief is running on Slack." in run.errors
+        assert b"Slack: listening on" in run.errors  # HTTP mode
 
     asyncio.run(scenario())
 

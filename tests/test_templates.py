@@ -115,6 +115,18 @@ def assert_readable(text: str) -> None:
     assert "went wrong" not in text, text
 
 
+def said(command: str, *answer_sets: dict[str, Any]) -> str:
+    """What a command over all of a person's interviews (export, insights, offers) replies."""
+    snapshot = engine.Snapshot(
+        timezone="Europe/Berlin",
+        conversation={**engine.new_conversation(), "welcomed": True},
+        active=None,
+        everything=tuple(interview(a, n=n) for n, a in enumerate(answer_sets, start=1)),
+        nudges=(),
+    )
+    return step(snapshot, engine.Input(kind="message", text=command))
+
+
 def step(snapshot: engine.Snapshot, incoming: engine.Input) -> str:
     outcome = engine.step(snapshot, incoming, now=NOW, new_id="f" * 32, flow=FLOW)
     assert not outcome.needs, outcome.needs
@@ -140,17 +152,10 @@ def test_every_letter_and_card_renders_from_any_answers(answers, sender):
 @SETTINGS
 @given(st.lists(answers_st, min_size=1, max_size=3))
 def test_insights_export_and_offers_render_from_any_answers(many):
-    everything = tuple(interview(a, n=n) for n, a in enumerate(many, start=1))
-    assert common_thread(list(everything)).interviews >= 0
-    snapshot = engine.Snapshot(
-        timezone="Europe/Berlin",
-        conversation={**engine.new_conversation(), "welcomed": True},
-        active=None,
-        everything=everything,
-        nudges=(),
-    )
+    everything = [interview(a, n=n) for n, a in enumerate(many, start=1)]
+    assert common_thread(everything).interviews <= len(many)  # announced-only interviews are left out
     for command in ("insights", "export", "offers"):
-        assert_readable(step(snapshot, engine.Input(kind="message", text=command)))
+        assert_readable(said(command, *many))
 
 
 NUDGE_KINDS = [
@@ -217,14 +222,7 @@ def test_templates_use_no_undefined_name_when_every_answer_is_given(monkeypatch)
         letters.negotiation_letter(answers, sender="Maya"),
         letters.feedback_request(answers, sender="Maya"),
     ]
-    snapshot = engine.Snapshot(
-        timezone="Europe/Berlin",
-        conversation={**engine.new_conversation(), "welcomed": True},
-        active=None,
-        everything=(interview(answers), interview(answers, n=2)),
-        nudges=(),
-    )
-    drafts += [step(snapshot, engine.Input(kind="message", text=c)) for c in ("export", "insights")]
+    drafts += [said(command, answers, answers) for command in ("export", "insights")]
     assert all(d.strip() for d in drafts)
     assert "Mercy General" in drafts[-2] and "staffing" in drafts[-1]
 
@@ -239,26 +237,12 @@ def test_a_skipped_letter_topic_and_a_reaction_never_given_render():
     }
     sheet = letters.prep_sheet(answers, when="Tue 1 Dec, 10:00", practice=PRACTICE)
     assert "Why nursing?" in sheet and "None" not in sheet
-    snapshot = engine.Snapshot(
-        timezone="Europe/Berlin",
-        conversation={**engine.new_conversation(), "welcomed": True},
-        active=None,
-        everything=(interview(answers),),
-        nudges=(),
-    )
-    export = step(snapshot, engine.Input(kind="message", text="export"))
+    export = said("export", answers)
     assert "Mercy General" in export and "None" not in export
 
 
 def test_the_export_keeps_markdown_lists_apart_and_each_letter_once():
     answers = {**full_answers(), "letter_edit": {"0": "Dear Dr. Natarajan, thank you. Maya"}}
-    snapshot = engine.Snapshot(
-        timezone="Europe/Berlin",
-        conversation={**engine.new_conversation(), "welcomed": True},
-        active=None,
-        everything=(interview(answers),),
-        nudges=(),
-    )
-    export = step(snapshot, engine.Input(kind="message", text="export"))
+    export = said("export", answers)
     assert export.count("Dear Dr. Natarajan, thank you. Maya") == 1
     assert "\n\n**Interviewers**" in export  # a paragraph of its own, not a lazy line of the list above

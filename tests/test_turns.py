@@ -5,6 +5,7 @@ event the platform was told "received" is stored and answered before the process
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import threading
 
@@ -29,12 +30,10 @@ async def _serving(port: int) -> None:
     """Wait until the bot answers its health check."""
     async with ClientSession() as session:
         for _ in range(START_S * 10):
-            try:
+            with contextlib.suppress(OSError):  # not listening yet
                 async with session.get(f"http://127.0.0.1:{port}/health") as response:
                     if response.status == 200:
                         return
-            except OSError:
-                pass
             await asyncio.sleep(0.1)
     raise AssertionError("debrief run never started serving")
 
