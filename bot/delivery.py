@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import DBAPIError
 
-from bot import dates, days_after, engine, nudges
+from bot import dates, engine, nudges
 from bot.dates import zone
 from bot.logs import log_failure
 from bot.messages import Reply
@@ -133,7 +133,7 @@ class NudgeDelivery:
                 if interview is None:
                     nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
                     return None
-                replies = days_after.fallback_nudge(interview, nudge.kind, self.service.flow)
+                replies = engine.fallback_nudge(interview, nudge.kind, self.service.flow)
         except Exception as exc:
             log_failure(log, "nudge fallback", exc, kind=nudge.kind)
             self._finish(nudge.id, NudgeStatus.FAILED)

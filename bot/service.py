@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import actions, engine, nudges
-from bot.cursor import step_of
 from bot.dates import find_zone, zone
+from bot.engine.cursor import step_of
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
 from bot.messages import Incoming, Reply

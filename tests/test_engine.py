@@ -7,9 +7,10 @@ import json
 from datetime import UTC, datetime
 
 from bot import engine
-from bot.cursor import progress_bar, step_of
-from bot.engine import Input, Snapshot, step
+from bot.engine import step
+from bot.engine.cursor import progress_bar, step_of
 from bot.inputs import MAX_MESSAGE_CHARS
+from bot.model import Input, InterviewSummary, Snapshot
 
 NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)
 
@@ -33,7 +34,7 @@ def play(messages, *, snapshot=None):
         if outcome.interview is not None:
             interview = outcome.interview
             summaries = (
-                engine.InterviewSummary(
+                InterviewSummary(
                     interview.id,
                     interview.answers.get("company"),
                     None,

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from bot.engine import CLOSINGS, COMMANDS
+from bot.engine.registry import CLOSINGS, COMMANDS
 from bot.flow import check_names, parse_flow
 from bot.model import QuestionId
 

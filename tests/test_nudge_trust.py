@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.days_after import DaysAfter
 from bot.delivery import NudgeDelivery
+from bot.engine import registry
 from bot.service import ConversationService
 from storage.models import Nudge, User
 from tests.chat import Chat
@@ -28,10 +28,10 @@ def test_a_nudge_whose_wording_crashes_is_logged_once_and_still_reminds(
 ):
     finished(service, letter="later")
 
-    def broken(self, kind):
+    def broken(t, kind):
         raise KeyError("a template bug")
 
-    monkeypatch.setattr(DaysAfter, "nudge_thank_you", broken)
+    monkeypatch.setitem(registry.NUDGES, "thank", broken)
     clock.advance(hours=3, minutes=5)
     with caplog.at_level(logging.ERROR):
         [text] = deliver(service)
@@ -47,8 +47,8 @@ def test_a_nudge_that_cannot_be_worded_at_all_is_given_up_at_once_not_five_times
     service, clock, sqlite_db, monkeypatch
 ):
     finished(service, letter="later")
-    monkeypatch.setattr(DaysAfter, "nudge_thank_you", lambda self, kind: 1 / 0)
-    monkeypatch.setattr("bot.days_after.fallback_nudge", lambda *a: 1 / 0)
+    monkeypatch.setitem(registry.NUDGES, "thank", lambda t, kind: 1 / 0)
+    monkeypatch.setattr("bot.engine.fallback_nudge", lambda *a: 1 / 0)
     clock.advance(hours=3, minutes=5)
     assert deliver(service) == []
     assert statuses(sqlite_db)["thank_you_1"] == "failed"

@@ -60,7 +60,7 @@ def test_lock_user_creates_once_per_identity(any_db):
 
 
 def test_deleting_a_user_deletes_their_interviews(any_db):
-    from bot.engine import Interview as Domain
+    from bot.model import Interview as Domain
 
     with any_db.transaction() as session:
         user = repository.lock_user(session, KEY, now=NOW)

@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import StrictUndefined
 
-from bot import engine, letters, your_data
+from bot import engine, letters
+from bot.engine import your_data
 from bot.flow import Question, load_flow
 from bot.insights import common_thread
 from bot.messages import Reply
+from bot.model import Input, Interview, Snapshot
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
 from bot.templating import environment
 
@@ -88,10 +90,8 @@ answers_st = st.fixed_dictionaries(
 )
 
 
-def interview(
-    answers: dict[str, Any], status: str = DONE, pos: dict | None = None, n: int = 1
-) -> engine.Interview:
-    return engine.Interview(
+def interview(answers: dict[str, Any], status: str = DONE, pos: dict | None = None, n: int = 1) -> Interview:
+    return Interview(
         id=f"{n:032x}",
         status=status,
         created_at=NOW - timedelta(days=n),
@@ -117,17 +117,17 @@ def assert_readable(text: str) -> None:
 
 def said(command: str, *answer_sets: dict[str, Any]) -> str:
     """What a command over all of a person's interviews (export, insights, offers) replies."""
-    snapshot = engine.Snapshot(
+    snapshot = Snapshot(
         timezone="Europe/Berlin",
         conversation={**engine.new_conversation(), "welcomed": True},
         active=None,
         everything=tuple(interview(a, n=n) for n, a in enumerate(answer_sets, start=1)),
         nudges=(),
     )
-    return step(snapshot, engine.Input(kind="message", text=command))
+    return step(snapshot, Input(kind="message", text=command))
 
 
-def step(snapshot: engine.Snapshot, incoming: engine.Input) -> str:
+def step(snapshot: Snapshot, incoming: Input) -> str:
     outcome = engine.step(snapshot, incoming, now=NOW, new_id="f" * 32, flow=FLOW)
     assert not outcome.needs, outcome.needs
     return texts(outcome.replies)
@@ -169,10 +169,10 @@ NUDGE_KINDS = [
 @given(answers_st, st.sampled_from(NUDGE_KINDS), st.sampled_from([DONE, IN_PROGRESS, UPCOMING, CANCELLED]))
 def test_every_nudge_renders_from_any_answers(answers, kind, status):
     subject = interview(answers, status=status, pos={"q": "feelings", "item": None, "field": None})
-    snapshot = engine.Snapshot(
+    snapshot = Snapshot(
         timezone="Europe/Berlin", conversation=engine.new_conversation(), active=None, subject=subject
     )
-    assert_readable(step(snapshot, engine.Input(kind="nudge", action=kind)))
+    assert_readable(step(snapshot, Input(kind="nudge", action=kind)))
 
 
 # The last question of each section that closes with a coach's word: skipping it closes the section.
@@ -184,12 +184,12 @@ CLOSINGS = {"second": "second_focus", "offer": "offer_decision", "rejection": "r
 def test_every_closing_renders_from_any_answers(answers, section):
     last = FLOW.section_of[CLOSINGS[section]].questions[-1]
     active = interview(answers, status=IN_PROGRESS, pos={"q": last.id, "item": None, "field": None})
-    snapshot = engine.Snapshot(
+    snapshot = Snapshot(
         timezone="Europe/Berlin",
         conversation={**engine.new_conversation(), "active": active.id, "welcomed": True},
         active=active,
     )
-    assert_readable(step(snapshot, engine.Input(kind="message", text="skip")))
+    assert_readable(step(snapshot, Input(kind="message", text="skip")))
 
 
 def full_answers() -> dict[str, Any]:

@@ -239,7 +239,7 @@ def test_find_zone_prefers_places_with_daylight_saving(text, zone_name):
 
 
 def test_an_upcoming_interview_needs_a_time_ahead_and_the_company_stops_at_the_day():
-    from bot.reminder_commands import _split_company
+    from bot.engine.resuming import _split_company
 
     assert _split_company("ACME yesterday 3pm") == ("ACME", "yesterday 3pm")
     assert _split_company("at Wayne Enterprises tomorrow 3-4pm") == ("Wayne Enterprises", "tomorrow 3-4pm")

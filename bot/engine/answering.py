@@ -1,0 +1,214 @@
+"""Taking an answer: reading it, storing it, and moving the cursor on (closing a section when it ends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import actions, answers
+from bot.engine import registry
+from bot.engine.asking import ask, options_for, retry, show_raw, stale
+from bot.engine.cursor import (
+    after,
+    find_pos,
+    first_pos,
+    interviewer_names,
+    opened_branch,
+    pending_question,
+    relevant_answers,
+    section_start,
+)
+from bot.engine.turn import Turn
+from bot.flow import Option, Question
+from bot.inputs import MAX_MESSAGE_CHARS, loose
+from bot.insights import MIN_INTERVIEWS
+from bot.letters import debrief_summary
+from bot.messages import Button
+from bot.model import Fact, Input, Interview, QuestionId
+from bot.nudges import DONE, IN_PROGRESS
+
+HISTORY_LIMIT = 200
+CHOICE_KINDS = ("choice", "yesno", "letters")
+
+
+def start_new(t: Turn, company: str | None = None) -> None:
+    """Open a new debrief; a company already named ("I had an interview at ACME") is taken."""
+    if not t.conv.get("welcomed"):
+        t.say(t.msg("first_welcome"))
+        t.conv["welcomed"] = True
+    t.iv = Interview(id=t.new_id, status=IN_PROGRESS, created_at=t.now)
+    t.answers, t.cursor, t.status = {}, {"pos": None, "history": []}, IN_PROGRESS
+    t.conv["active"] = t.iv.id
+    t.set_pos(first_pos(t))
+    if company is None:
+        ask(t, intro=True)
+        return
+    t.say(t.flow.section_of[t.pos["q"]].intro)
+    t.say(t.msg("company_noted", company=company))
+    store(t, company)
+    advance(t)
+
+
+def store(t: Turn, value: Any) -> None:
+    q, _ = pending_question(t)
+    if q.kind == "list":
+        items = list(t.answers.get(q.id) or [])
+        item = t.pos["item"]
+        while len(items) <= item:
+            items.append({})
+        # A person answer brings its own keys ({"name", "email"}); others fill the field.
+        fields = value if isinstance(value, dict) else {t.pos["field"]: value}
+        items[item] = {**items[item], **fields}
+        t.answers[q.id] = items
+    elif q.per_interviewer or q.id == QuestionId.LETTER_EDIT:
+        t.answers[q.id] = {**(t.answers.get(q.id) or {}), str(t.pos["item"]): value}
+    else:
+        t.answers[q.id] = value
+        if q.profile and value:
+            t.profile()[q.id] = value
+
+
+def advance(t: Turn, *, end_list: bool = False, goto: str | None = None) -> None:
+    """Move to the next position, saying the section intro or summary when a section ends."""
+    old = t.pos
+    history = t.cursor.setdefault("history", [])
+    history.append(old)
+    del history[:-HISTORY_LIMIT]
+    q = t.flow.question(old["q"])
+    nxt: dict[str, Any] | None
+    if goto:
+        nxt = find_pos(t, goto)
+    elif q.kind == "list" and not end_list:
+        fields = [f.id for f in q.fields]
+        at = fields.index(old["field"])
+        if at + 1 < len(fields):
+            nxt = {**old, "field": fields[at + 1]}
+        elif old["item"] + 1 >= q.max_items:
+            t.say(t.msg("list_full", limit=q.max_items))
+            nxt = after(t, q)
+        else:
+            nxt = {**old, "item": old["item"] + 1, "field": fields[0]}
+    elif q.per_interviewer and old["item"] + 1 < len(interviewer_names(t)):
+        nxt = {**old, "item": old["item"] + 1}
+    elif q.next:
+        nxt = find_pos(t, q.next)
+    else:
+        nxt = after(t, q)
+    if nxt is not None and nxt["q"] != q.id and t.cursor.get("return_to") and not opened_branch(t, nxt):
+        nxt = t.cursor.pop("return_to")  # an edit is complete: back to where they were
+        t.say(t.msg("edit_done"))
+        t.set_pos(nxt)
+        ask(t, intro=False)
+        return
+    old_section = t.flow.section_of[q.id]
+    if old_section.summary_after and (nxt is None or t.flow.section_of[nxt["q"]] is not old_section):
+        t.say(debrief_summary(relevant_answers(t), title=t.msg("summary_title")))
+        if len(t.snap.interviews) >= MIN_INTERVIEWS:
+            t.say(
+                t.msg("insights_offer"),
+                (Button(t.label("see_insights"), actions.command("insights")),),
+            )
+    t.set_pos(nxt)
+    if nxt is None:
+        finish(t, old_section.closing or "break")
+    else:
+        ask(t, intro=t.flow.section_of[nxt["q"]] is not old_section)
+
+
+def answer_option_index(t: Turn, index: str) -> None:
+    q, fq = pending_question(t)
+    if index == "done" and q.kind == "list" and fq is q.fields[0]:
+        end_list(t, q)
+        return
+    option = dict(options_for(t, fq)).get(index)
+    if option is None:
+        stale(t)
+    elif fq.kind in CHOICE_KINDS:
+        take_value(t, fq, option.value, option)
+    else:  # a suggestion on a scale, date or text question reads like the same words typed
+        answer_text(t, option.value)
+
+
+def answer_text(t: Turn, text: str) -> None:
+    q, fq = pending_question(t)
+    word = loose(text)
+    if t.pos["q"] == t.flow.order[0] and word in t.flow.words["greetings"]:
+        retry(t, "greeting_again")  # "hi" twice is a greeting, not a company called Hi
+        return
+    if q.kind == "list" and (
+        (fq is q.fields[0] and word in t.flow.words["done"]) or word in t.flow.words["finished"]
+    ):
+        end_list(t, q)  # "done" later in an item also ends the list; the item keeps what it has
+        return
+    limit = fq.max_length or (q.max_length if q.kind != "list" else None) or MAX_MESSAGE_CHARS
+    if len(text) > limit:
+        retry(t, "field_too_long", limit=f"{limit:,}", length=f"{len(text):,}")
+        return
+    options = [o for _, o in options_for(t, fq)]
+    if fq.per_interviewer and (same := answers.match_option(options, text)) and same.value == "same":
+        text = (t.answers.get(fq.id) or {}).get(str(t.pos["item"] - 1)) or text
+    result = answers.parse_answer(
+        fq, text, options=options, now_words=t.flow.words["now"], now=t.now, tz=t.tz
+    )
+    if isinstance(result, answers.Problem):
+        retry(t, result.key, **result.values)
+    else:
+        take_value(t, fq, result.value, result.option)
+
+
+def end_list(t: Turn, q: Question) -> None:
+    if q.id not in t.answers:
+        t.answers[q.id] = []
+    advance(t, end_list=True)
+
+
+def take_value(t: Turn, fq: Question, value: Any, option: Option | None = None) -> None:
+    if fq.kind == "letters":
+        answer_letters(t, value)
+        return
+    if fq.kind in ("datetime", "date") and value is not None:  # show how the words were read
+        t.say(t.msg("noted", value=show_raw(t, fq, value)))
+    store(t, value)
+    advance(t, goto=option.next if option else None)
+
+
+def answer_letters(t: Turn, value: str) -> None:
+    if value.startswith("edit:"):
+        advance_to(t, {"q": QuestionId.LETTER_EDIT, "item": int(value.split(":")[1]), "field": None})
+        return
+    t.answers[QuestionId.LETTER_REVIEW] = value
+    if value == "sent":
+        t.answers[Fact.LETTER_SENT_AT] = t.now.isoformat()
+        t.say(t.msg("letter_sent"))
+    else:
+        t.say(t.msg("letter_later"))
+    advance(t)
+
+
+def advance_to(t: Turn, pos: dict[str, Any]) -> None:
+    history = t.cursor.setdefault("history", [])
+    history.append(t.pos)
+    t.set_pos(pos)
+    ask(t, intro=False)
+
+
+def open_section(t: Turn, section_id: str) -> None:
+    """Make this interview active again at the start of one of steps 4-6."""
+    active = t.conv.get("active")
+    if active and active != t.iv.id:
+        t.say(t.msg("paused_previous"))
+    t.conv["active"] = t.iv.id
+    t.status = IN_PROGRESS
+    t.cursor.pop("return_to", None)
+    t.set_pos(section_start(t, section_id))
+    ask(t, intro=True)
+
+
+def finish(t: Turn, closing: str) -> None:
+    """A section is done: the debrief's break, or the end of one of steps 4-6."""
+    t.status = DONE
+    t.conv["active"] = None
+    registry.CLOSINGS[closing](t)
+
+
+def hand_over(t: Turn, interview_id: str, verb: str) -> None:
+    t.follow_up = Input(kind="action", action=actions.about(interview_id, *verb.split(":")))

@@ -1,0 +1,249 @@
+"""What the bot says about the pending question and the interview: prompts, options, letters, idle replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot import actions, dates, timing
+from bot.answers import short
+from bot.engine.cursor import button_token, current_value, interviewer_names, pending_question
+from bot.engine.turn import Turn
+from bot.flow import Option, Question
+from bot.letters import Letter, thank_you_letters
+from bot.messages import Attachment, Button
+from bot.model import NudgeView, QuestionId
+from bot.nudges import family, planned
+
+BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
+
+
+class _Values(dict[str, str]):
+    """Prompt values; an unknown {name} stays visible instead of crashing the turn."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def idle(t: Turn) -> None:
+    t.say(t.msg("idle"), idle_buttons(t))
+
+
+def idle_buttons(t: Turn) -> tuple[Button, ...]:
+    return (
+        Button(t.label("new_debrief"), actions.command("new")),
+        Button(t.label("my_interviews"), actions.command("list")),
+        Button(t.label("help"), actions.command("help")),
+    )
+
+
+def stale(t: Turn) -> None:
+    if t.iv is not None and t.pos is not None:
+        t.say(t.msg("stale_button"))
+        ask(t, intro=False)
+    else:
+        idle(t)
+
+
+def prompt_values(t: Turn) -> _Values:
+    names = interviewer_names(t)
+    item, last, person = "", "", names[0] if names else None
+    if t.pos and t.pos.get("item") is not None:
+        index = t.pos["item"]
+        q = t.flow.question(t.pos["q"])
+        items = t.answers.get(q.id) or []
+        if q.kind == "list" and index < len(items):
+            item = short(items[index].get(q.fields[0].id) or "", 80)
+        if q.kind == "list" and 0 < index <= len(items):
+            last = short(items[index - 1].get(q.fields[0].id) or "", 80)
+        if (q.per_interviewer or q.id == QuestionId.LETTER_EDIT) and index < len(names):
+            person = names[index]
+    return _Values(
+        company=t.answers.get(QuestionId.COMPANY) or "the company",
+        role=t.answers.get(QuestionId.ROLE) or "the role",
+        interviewer=person or "your interviewer",
+        name=person or "the hiring team",
+        item=item,
+        last=last,
+    )
+
+
+def prompt_text(t: Turn) -> str:
+    q, fq = pending_question(t)
+    if (q.kind == "list" and fq is q.fields[0]) or q.per_interviewer:
+        template = q.prompt if t.pos["item"] == 0 else (q.next_item_prompt or q.prompt)
+    else:
+        template = fq.prompt
+    return template.format_map(prompt_values(t))
+
+
+def options_for(t: Turn, fq: Question) -> list[tuple[str, Option]]:
+    """The pending question's choices as (action suffix, option); the suffix is the index."""
+    opts: list[Option] = []
+    if fq.options_from == "questions":
+        for item in t.answers.get(QuestionId.QUESTIONS) or []:
+            if item.get("question"):
+                opts.append(Option(value=item["question"], label=short(item["question"], BUTTON_LABEL_MAX)))
+    opts.extend(fq.options)
+    if fq.kind == "yesno":
+        opts = [
+            Option("yes", t.label("yes"), t.flow.words["yes"]),
+            Option("no", t.label("no"), t.flow.words["no"]),
+        ]
+    elif fq.kind == "scale":
+        opts = [Option(str(n), str(n)) for n in range(1, 6)]
+    elif fq.kind == "letters":
+        letters = drafted_letters(t)
+        edits = [
+            Option(
+                f"edit:{i}",
+                short(fq.edit_label.format(name=letter.to_name), BUTTON_LABEL_MAX),
+                fq.edit_aliases if len(letters) == 1 else (),
+            )
+            for i, letter in enumerate(letters)
+        ]
+        opts = [opts[0], *edits, *opts[1:]]
+    elif fq.kind in ("datetime", "date"):
+        opts = [Option(s, s) for s in fq.suggestions]
+    elif fq.suggest_display_name and t.snap.display_name:
+        opts = [Option(t.snap.display_name, short(t.snap.display_name, BUTTON_LABEL_MAX))]
+    elif fq.per_interviewer and t.pos and t.pos["item"] > 0:
+        opts = [Option("same", t.label("same_topic"), t.flow.words["same"])]
+    return [(str(i), o) for i, o in enumerate(opts)]
+
+
+def ask(t: Turn, *, intro: bool = False, brief: bool = False) -> None:
+    """Ask the pending question; `brief` leaves out what was just shown (the letters)."""
+    if t.pos is None:
+        return
+    q, fq = pending_question(t)
+    if intro:
+        section = t.flow.section_of[q.id]
+        if section.intro:
+            t.say(section.intro)
+    text = prompt_text(t)
+    current = current_value(t)
+    if current is not None and fq.kind != "letters":
+        text += "\n" + t.label("currently", value=show_raw(t, fq, current))
+    token = button_token(t)
+    buttons = [Button(o.label, actions.answer(token, i)) for i, o in options_for(t, fq)]
+    if q.kind == "list" and fq is q.fields[0]:
+        buttons.append(Button(t.label("done"), actions.answer(token, "done")))
+    if fq.kind == "letters":
+        if not brief:
+            show_letters(t, text)
+        t.say(timing_advice(t), tuple(buttons))
+        return
+    t.say(text, tuple(buttons))
+
+
+def show_letters(t: Turn, text: str) -> None:
+    letters = drafted_letters(t)
+    for letter in letters:
+        t.say(
+            t.label("letter_to", name=letter.to_name) if len(letters) > 1 else text,
+            attachment=Attachment(
+                title=t.label("letter_title", name=letter.to_name),
+                body=letter.body,
+                email_to=letter.to_email,
+                email_subject=letter.subject,
+            ),
+        )
+
+
+def sender(t: Turn) -> str | None:
+    return t.answers.get(QuestionId.SIGNATURE) or t.profile().get(QuestionId.SIGNATURE) or t.snap.display_name
+
+
+def drafted_letters(t: Turn) -> list[Letter]:
+    return thank_you_letters(t.answers, sender=sender(t), tz=t.tz)
+
+
+def timing_advice(t: Turn) -> str:
+    if t.answers.get(QuestionId.THANK_YOU_BY) == "post":
+        decision = t.answers.get(QuestionId.DECISION_EXPECTED)
+        day = datetime.fromisoformat(decision).date() if decision else None
+        return t.msg(timing.post_advice(decision=day).key, decision=day and dates.show_day(day))
+    interview_at = datetime.fromisoformat(t.answers.get(QuestionId.INTERVIEW_AT) or t.now.isoformat())
+    advice = timing.email_advice(interview_at=interview_at, now=t.now, tz=t.tz)
+    shown = {
+        k: v and dates.show_moment(v, t.tz)
+        for k, v in (("moment", advice.moment), ("deadline", advice.deadline))
+    }
+    return t.msg(advice.key, **shown)
+
+
+def show_value(t: Turn, q: Question) -> str:
+    return show_raw(t, q, t.answers.get(q.id))
+
+
+def show_raw(t: Turn, q: Question, value: Any) -> str:
+    if value is None:
+        return t.label("skipped_value")
+    if q.kind == "list":
+        return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or t.label("none_value"), 80)
+    if isinstance(value, dict):  # one answer per interviewer
+        return "“" + short("; ".join(str(v) for v in value.values() if v), 80) + "”"
+    if q.kind == "datetime" and (moment := dates.stored_moment(value)):
+        return dates.show_moment(moment, t.tz)
+    if q.kind == "date" and (day := dates.stored_day(value)):
+        return dates.show_day(day)
+    if q.kind == "scale":
+        return t.label("scale_value", value=value)
+    if q.kind == "yesno":
+        return t.label("yes" if value == "yes" else "no")
+    for option in q.options:
+        if option.value == value:
+            return option.label
+    return f"“{short(str(value), 80)}”"
+
+
+def retry(t: Turn, key: str, **values: Any) -> None:
+    """Say what was wrong with the answer, then ask the same question again, buttons and all."""
+    t.say(t.msg(key, **values))
+    if t.iv is not None and t.pos is not None:
+        ask(t, intro=False, brief=True)
+
+
+def iv_buttons(t: Turn, *pairs: tuple[str, str]) -> tuple[Button, ...]:
+    """Buttons about this interview, from (label key, verb) pairs."""
+    return tuple(Button(t.label(key), actions.about(t.iv.id, *verb.split(":"))) for key, verb in pairs)
+
+
+def nudge_values(t: Turn) -> dict[str, str]:
+    names = interviewer_names(t)
+    return {
+        "company": t.iv.company,
+        "role": t.answers.get(QuestionId.ROLE) or "the role",
+        "names": " and ".join(names) if names else "the hiring team",
+    }
+
+
+def planned_now(t: Turn) -> dict[str, datetime]:
+    return planned(
+        status=t.status,
+        answers=t.answers,
+        cursor=t.cursor,
+        created_at=t.iv.created_at,
+        tz=t.tz,
+        quiet=t.snap.quiet_hours,
+        step=t.flow.section_of[t.pos["q"]].step if t.pos else 1,
+    )
+
+
+def kind_label(t: Turn, kind: str) -> str:
+    return t.label(f"kind_{family(kind)}")
+
+
+def pending_nudges(t: Turn) -> list[NudgeView]:
+    return sorted((n for n in t.snap.nudges if n.status == "pending"), key=lambda n: n.due_at)
+
+
+def paused_until(t: Turn) -> datetime | None:
+    paused = t.conv.get("paused_until")
+    moment = datetime.fromisoformat(paused) if paused else None
+    return moment if moment and moment > t.now else None
+
+
+def paused_line(t: Turn) -> str:
+    return t.msg("paused", until=dates.show_moment(paused_until(t), t.tz))

@@ -1,0 +1,92 @@
+"""One turn's context: the working copy of the state that every handler reads and changes, and what it says.
+
+Handlers are plain functions of a `Turn` (see registry.py); what changed is derived at the end by comparing
+the working copy with the snapshot it was copied from, so no handler has to remember to flag a change.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from bot import dates
+from bot.flow import Flow
+from bot.messages import Attachment, Button, Reply
+from bot.model import Input, Interview, Outcome, Snapshot
+
+
+def new_conversation() -> dict[str, Any]:
+    return {"active": None, "mode": None, "welcomed": False}
+
+
+class Turn:
+    """The state one turn works on: the conversation, the interview it is about, and the replies so far."""
+
+    def __init__(self, flow: Flow, snap: Snapshot, now: datetime, new_id: str) -> None:
+        self.flow = flow
+        self.snap = snap
+        self.now = now
+        self.new_id = new_id
+        self.tz = dates.zone(snap.timezone)
+        self.conv: dict[str, Any] = {**new_conversation(), **copy.deepcopy(snap.conversation)}
+        active = snap.active if snap.active and snap.active.id == self.conv.get("active") else None
+        if active is None:
+            self.conv["active"] = None
+        # The interview this turn works on: the one a nudge is about, or else the active one.
+        self.loaded: Interview | None = snap.subject or active
+        self.iv: Interview | None = self.loaded
+        self.answers: dict[str, Any] = copy.deepcopy(self.iv.answers) if self.iv else {}
+        self.cursor: dict[str, Any] = copy.deepcopy(self.iv.cursor) if self.iv else {}
+        self.status: str | None = self.iv.status if self.iv else None
+        self.replies: list[Reply] = []
+        self.follow_up: Input | None = None
+        self.needs: str | None = None
+        self.text = ""  # the message as typed (cleaned), for a command whose words turn out to be an answer
+        self.forget = False
+
+    def changed(self) -> bool:
+        """Whether the interview differs from what was loaded (or is a new one)."""
+        before = self.loaded
+        if self.iv is None:
+            return False
+        if before is None or before.id != self.iv.id:
+            return True
+        return (self.answers, self.cursor, self.status) != (before.answers, before.cursor, before.status)
+
+    def outcome(self) -> Outcome:
+        interview = None
+        if self.iv is not None and self.changed():
+            self.cursor["touched_at"] = self.now.isoformat()  # the unfinished-debrief nudge counts from here
+            interview = replace(self.iv, answers=self.answers, cursor=self.cursor, status=self.status)
+        return Outcome(self.conv, self.replies, interview, self.follow_up, forget=self.forget)
+
+    def say(self, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None) -> None:
+        self.replies.append(Reply(text, buttons, attachment))
+
+    def msg(self, key: str, **values: Any) -> str:
+        return self.flow.message(key, **values)
+
+    def label(self, key: str, **values: Any) -> str:
+        return self.flow.label(key, **values)
+
+    @property
+    def pos(self) -> dict[str, Any] | None:
+        return self.cursor.get("pos")
+
+    def set_pos(self, pos: dict[str, Any] | None) -> None:
+        self.cursor["pos"] = pos
+
+    def need(self, what: str) -> bool:
+        """True when the turn must stop and be run again with `what` ("nudges", "everything") loaded."""
+        loaded = {"nudges": self.snap.nudges, "everything": self.snap.everything}[what]
+        if loaded is None:
+            self.needs = what
+            return True
+        return False
+
+    def profile(self) -> dict[str, Any]:
+        """What a person told once for all their interviews (such as the name to sign letters with)."""
+        profile: dict[str, Any] = self.conv.setdefault("profile", {})
+        return profile

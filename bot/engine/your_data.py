@@ -1,0 +1,161 @@
+"""Commands over all of a person's data: insights (the common thread), offers, export, and forget me.
+
+These ask the service for every interview (Outcome.needs = "everything"); "forget me" asks it to
+delete (Outcome.forget).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import actions, dates
+from bot.commands import Command
+from bot.engine import registry
+from bot.engine.asking import kind_label, paused_until, pending_nudges, sender, show_raw
+from bot.engine.turn import Turn
+from bot.insights import MIN_INTERVIEWS, common_thread
+from bot.letters import thank_you_letters
+from bot.messages import Attachment, Button
+from bot.model import Fact, Interview, QuestionId
+from bot.templating import template
+
+_INSIGHTS = template("insights.txt.j2")
+_EXPORT = template("export.md.j2")
+
+
+@registry.command("insights")
+def cmd_insights(t: Turn, _: Command) -> None:
+    if t.need("everything"):
+        return
+    thread = common_thread(list(t.snap.everything))
+    if thread.interviews < MIN_INTERVIEWS:
+        t.say(t.msg("insights_too_few", count=thread.interviews))
+        return
+    names = {k: t.label(f"outcome_{k}") for k in ("second", "offer", "rejected", "waiting")}
+    t.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
+
+
+@registry.command("export")
+def cmd_export(t: Turn, _: Command) -> None:
+    if t.need("everything") or t.need("nudges"):
+        return
+    paused = paused_until(t)
+    reminders = [
+        t.label(
+            "reminder_line",
+            number=n,
+            when=dates.show_moment(nudge.due_at, t.tz),
+            what=kind_label(t, nudge.kind),
+            company=nudge.company or t.label("unnamed"),
+        )
+        for n, nudge in enumerate(pending_nudges(t), start=1)
+    ]
+    body = _EXPORT.render(
+        exported=dates.show_moment(t.now, t.tz, year=True),
+        zone=t.tz.key,
+        paused=dates.show_moment(paused, t.tz) if paused else None,
+        signature=t.profile().get(QuestionId.SIGNATURE),
+        reminders=reminders,
+        interviews=[exported(t, i) for i in t.snap.everything],
+    )
+    stamp = f"{t.now.astimezone(t.tz):%Y-%m-%d-%H%M}"
+    t.say(
+        t.msg("export_ready", count=len(t.snap.everything)),
+        attachment=Attachment(title=t.label("export_title"), body=body, filename=f"debrief-{stamp}.md"),
+    )
+
+
+def exported(t: Turn, interview: Interview) -> dict[str, Any]:
+    """One interview as export sections: every answered question with its label, in full."""
+    answers = interview.answers
+    sections = []
+    for section in t.flow.sections:
+        items = []
+        for q in section.questions:
+            value = answers.get(q.id)
+            if (
+                value in (None, "") or q.kind == "letters" or q.id == QuestionId.LETTER_EDIT
+            ):  # the letters follow
+                continue
+            if q.kind == "list" and isinstance(value, list):
+                lines = [
+                    " · ".join(str(v) for v in item.values() if v) for item in value if isinstance(item, dict)
+                ]
+                lines = [line for line in lines if line] or [t.label("none_value")]
+                items.append({"label": q.label, "lines": lines})
+            elif isinstance(value, dict):  # one answer per interviewer
+                lines = [str(v) for v in value.values() if v] or [t.label("skipped_value")]
+                items.append({"label": q.label, "lines": lines})
+            else:
+                items.append({"label": q.label, "value": full_value(t, q, value), "lines": None})
+        if items:
+            sections.append({"title": section.title, "entries": items})
+    title = " · ".join(
+        p for p in (answers.get(QuestionId.COMPANY), answers.get(QuestionId.ROLE)) if p
+    ) or t.label("unnamed")
+    letters = []
+    if QuestionId.LETTER_TOPIC in answers:
+        for letter in thank_you_letters(answers, sender=sender(t), tz=t.tz):
+            letters.append({"title": t.label("letter_title", name=letter.to_name), "body": letter.body})
+    sent_at = dates.stored_moment(answers.get(Fact.LETTER_SENT_AT))
+    news = answers.get(Fact.NEWS) if answers.get(Fact.NEWS) in ("second", "offer", "rejected") else "waiting"
+    letter = dates.show_moment(sent_at, t.tz) if sent_at else None
+    facts = {
+        t.label("export_status"): t.label(f"export_status_{interview.status}"),
+        t.label("export_news"): t.label(f"outcome_{news}"),
+        t.label("export_letter"): letter or t.label("export_letter_unsent"),
+    }
+    return {"title": title, "facts": facts, "sections": sections, "letters": letters}
+
+
+def full_value(t: Turn, q: Any, value: Any) -> str:
+    if q.kind in ("datetime", "date", "scale", "yesno", "choice"):
+        return show_raw(t, q, value).strip("“”")
+    return str(value)
+
+
+@registry.command("offers")
+def cmd_offers(t: Turn, _: Command) -> None:
+    """Every offer side by side: base pay, the rest, the deadline, and where you stand."""
+    if t.need("everything"):
+        return
+    offers = [i for i in t.snap.everything if i.answers.get(Fact.NEWS) == "offer"]
+    if not offers:
+        t.say(t.msg("offers_none"))
+        return
+    lines = [t.msg("offers_header")]
+    for interview in offers:
+        answers = interview.answers
+        deadline = dates.stored_day(answers.get(QuestionId.OFFER_DEADLINE))
+        lines.append(
+            t.label(
+                "offer_line",
+                company=answers.get(QuestionId.COMPANY) or t.label("unnamed"),
+                base=answers.get(QuestionId.OFFER_BASE) or "?",
+                extras=answers.get(QuestionId.OFFER_EXTRAS) or "—",
+                deadline=dates.show_day(deadline) if deadline else "—",
+                decision=t.label(f"decision_{answers.get('offer_decision') or 'think'}"),
+            )
+        )
+    t.say("\n".join(lines))
+
+
+@registry.command("forget")
+def cmd_forget(t: Turn, _: Command) -> None:
+    t.conv["mode"] = "confirm_forget"
+    t.say(
+        t.msg("forget_confirm"),
+        (
+            Button(t.label("forget_yes"), actions.confirm("forget", "yes")),
+            Button(t.label("forget_no"), actions.confirm("forget", "no")),
+        ),
+    )
+
+
+def confirm_forget(t: Turn, yes: bool) -> None:
+    t.conv["mode"] = None
+    if yes:
+        t.forget = True
+        t.say(t.msg("forgotten"))
+    else:
+        t.say(t.msg("not_forgotten"))
