@@ -9,7 +9,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-KINDS = {"text", "person", "list", "choice", "yesno", "scale", "datetime", "date", "letters"}
 TOTAL_STEPS = 6
 
 
@@ -127,9 +126,7 @@ def _option(raw: dict[str, Any]) -> Option:
 
 
 def _question(raw: dict[str, Any]) -> Question:
-    kind = raw["kind"]
-    if kind not in KINDS:
-        raise ValueError(f"content: question {raw.get('id')!r} has unknown kind {kind!r}")
+    kind = raw["kind"]  # checked against the engine's kinds by check_names
     simple = {
         k: raw[k]
         for k in (
@@ -200,10 +197,11 @@ def check_names(
     commands: Mapping[str, object],
     closings: Mapping[str, object],
     question_ids: Iterable[str],
+    kinds: Mapping[str, object],
 ) -> None:
     """Fail loudly when the content and the code disagree: a command without a handler (or a handler
     without words to call it by), a closing the code does not know, a question the code reads by
-    name that the content no longer has."""
+    name that the content no longer has, a kind of answer the code cannot read."""
     problems = [f"command {name!r} has no handler" for name in flow.commands if name not in commands]
     problems += [
         f"question {str(q)!r} is read by the code but missing" for q in question_ids if q not in flow.by_id
@@ -215,6 +213,12 @@ def check_names(
         f"section {s.id!r} closes with unknown closing {s.closing!r}"
         for s in flow.sections
         if s.closing is not None and s.closing not in closings
+    ]
+    problems += [
+        f"question {q.id!r} has unknown kind {q.kind!r}"
+        for top in flow.by_id.values()
+        for q in (top, *top.fields)
+        if q.kind not in kinds
     ]
     if problems:
         raise ValueError("content: " + "; ".join(problems))

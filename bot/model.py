@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 if TYPE_CHECKING:
     from bot.messages import Reply
@@ -82,6 +82,19 @@ class News(StrEnum):
     NOT_YET = "not_yet"
 
 
+class NudgeFamily(StrEnum):
+    """What a nudge is about: the first word of its kind ("thank_you_2" is a "thank" nudge). Nudges of one
+    family replace each other; the engine has one wording per family and checks so at import."""
+
+    UNFINISHED = "unfinished"
+    THANK = "thank"
+    CHECKIN = "checkin"
+    SECOND = "second"
+    OFFER = "offer"
+    FEEDBACK = "feedback"
+    UPCOMING = "upcoming"
+
+
 class NudgeStatus(StrEnum):
     """A nudge row: pending -> sending (claimed by one process) -> sent; or skipped, cancelled, failed."""
 
@@ -91,6 +104,51 @@ class NudgeStatus(StrEnum):
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
     FAILED = "failed"
+
+
+class Position(TypedDict):
+    """Where a debrief stands: a question and, in a list or per-interviewer question, the item and field."""
+
+    q: str
+    item: int | None
+    field: str | None
+
+
+class Snoozed(TypedDict):
+    n: int  # how often this reminder was moved ("kind#n" names the moved one)
+    due: str  # ISO moment it is due now
+
+
+class Cursor(TypedDict, total=False):
+    """An interview's place in the flow, stored with it (every key the engine reads or writes)."""
+
+    pos: Position | None  # the question waiting for an answer; None when no question waits
+    history: list[Position | None]  # where `back` goes, newest last
+    return_to: Position  # where an edit started: back there once the edited answer is taken
+    touched_at: str  # ISO moment of the last change (the unfinished-debrief reminder counts from it)
+    snoozed: dict[str, Snoozed]  # reminders moved by snooze, by base kind
+    dropped: list[str]  # reminders the person cancelled, by base kind
+
+
+class PauseOffer(TypedDict):
+    until: str  # ISO moment
+    keep: list[str]  # "interview id:kind" of the deadline reminders the pause would hold
+
+
+class Conversation(TypedDict, total=False):
+    """A person's conversation state, stored on the user (every key the engine reads or writes)."""
+
+    active: str | None  # the interview being debriefed
+    mode: str | None  # a question outside the flow that waits: "edit_pick", "confirm_cancel", ...
+    welcomed: bool
+    profile: dict[str, Any]  # answers given once for all interviews (the name letters are signed with)
+    timezone: str  # set by `timezone`; absent: the workspace's or the default
+    timezone_noted: bool  # the time zone was mentioned once, when reminders first mattered
+    paused_until: str  # ISO moment
+    pause_keeps: list[str]  # "interview id:kind" sent all the same during the pause
+    pause_offer: PauseOffer  # a pause that waits for "keep those reminders?"
+    listed: list[str]  # "interview id:kind" as `reminders` numbered them, for "cancel reminder 2"
+    back_to: str | None  # the interview to return to after a look at a finished one
 
 
 @dataclass(frozen=True)

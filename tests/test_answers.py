@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import dates
-from bot.answers import Parsed, Problem, parse_answer
+from bot.answers import Parsed, Problem
+from bot.engine.kinds import parse_answer
 from bot.flow import load_flow
 
 NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)

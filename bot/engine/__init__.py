@@ -16,12 +16,14 @@ from bot.engine import (  # noqa: F401
     days_after,
     news,
     nudge_words,
+    registry,
     reminders,
     resuming,
     snoozing,
     your_data,
 )
 from bot.engine.dispatch import step
+from bot.engine.kinds import KINDS
 from bot.engine.nudge_words import fallback_nudge
 from bot.engine.registry import CLOSINGS, COMMANDS
 from bot.engine.turn import new_conversation
@@ -30,4 +32,5 @@ from bot.model import QuestionId
 
 __all__ = ["fallback_nudge", "new_conversation", "step"]
 
-check_names(load_flow(), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId)
+registry.check_complete()
+check_names(load_flow(), commands=COMMANDS, closings=CLOSINGS, question_ids=QuestionId, kinds=KINDS)

@@ -17,17 +17,17 @@ from bot.engine.cursor import (
     relevant_answers,
     section_start,
 )
+from bot.engine.kinds import kind_of, parse_answer
 from bot.engine.turn import Turn
 from bot.flow import Option, Question
 from bot.inputs import MAX_MESSAGE_CHARS, loose
 from bot.insights import MIN_INTERVIEWS
 from bot.letters import debrief_summary
 from bot.messages import Button
-from bot.model import Fact, Input, Interview, QuestionId
+from bot.model import Fact, Input, Interview, Position, QuestionId
 from bot.nudges import DONE, IN_PROGRESS
 
 HISTORY_LIMIT = 200
-CHOICE_KINDS = ("choice", "yesno", "letters")
 
 
 def start_new(t: Turn, company: str | None = None) -> None:
@@ -37,12 +37,12 @@ def start_new(t: Turn, company: str | None = None) -> None:
         t.conv["welcomed"] = True
     t.iv = Interview(id=t.new_id, status=IN_PROGRESS, created_at=t.now)
     t.answers, t.cursor, t.status = {}, {"pos": None, "history": []}, IN_PROGRESS
-    t.conv["active"] = t.iv.id
+    t.conv["active"] = t.subject.id
     t.set_pos(first_pos(t))
     if company is None:
         ask(t, intro=True)
         return
-    t.say(t.flow.section_of[t.pos["q"]].intro)
+    t.say(t.flow.section_of[t.at["q"]].intro)
     t.say(t.msg("company_noted", company=company))
     store(t, company)
     advance(t)
@@ -52,15 +52,15 @@ def store(t: Turn, value: Any) -> None:
     q, _ = pending_question(t)
     if q.kind == "list":
         items = list(t.answers.get(q.id) or [])
-        item = t.pos["item"]
+        item = t.item
         while len(items) <= item:
             items.append({})
         # A person answer brings its own keys ({"name", "email"}); others fill the field.
-        fields = value if isinstance(value, dict) else {t.pos["field"]: value}
+        fields = value if isinstance(value, dict) else {t.field: value}
         items[item] = {**items[item], **fields}
         t.answers[q.id] = items
     elif q.per_interviewer or q.id == QuestionId.LETTER_EDIT:
-        t.answers[q.id] = {**(t.answers.get(q.id) or {}), str(t.pos["item"]): value}
+        t.answers[q.id] = {**(t.answers.get(q.id) or {}), str(t.item): value}
     else:
         t.answers[q.id] = value
         if q.profile and value:
@@ -69,32 +69,32 @@ def store(t: Turn, value: Any) -> None:
 
 def advance(t: Turn, *, end_list: bool = False, goto: str | None = None) -> None:
     """Move to the next position, saying the section intro or summary when a section ends."""
-    old = t.pos
+    old = t.at
     history = t.cursor.setdefault("history", [])
     history.append(old)
     del history[:-HISTORY_LIMIT]
     q = t.flow.question(old["q"])
-    nxt: dict[str, Any] | None
+    nxt: Position | None
     if goto:
         nxt = find_pos(t, goto)
     elif q.kind == "list" and not end_list:
         fields = [f.id for f in q.fields]
-        at = fields.index(old["field"])
+        at = fields.index(t.field)
         if at + 1 < len(fields):
             nxt = {**old, "field": fields[at + 1]}
-        elif old["item"] + 1 >= q.max_items:
+        elif t.item + 1 >= q.max_items:
             t.say(t.msg("list_full", limit=q.max_items))
             nxt = after(t, q)
         else:
-            nxt = {**old, "item": old["item"] + 1, "field": fields[0]}
-    elif q.per_interviewer and old["item"] + 1 < len(interviewer_names(t)):
-        nxt = {**old, "item": old["item"] + 1}
+            nxt = {**old, "item": t.item + 1, "field": fields[0]}
+    elif q.per_interviewer and t.item + 1 < len(interviewer_names(t)):
+        nxt = {**old, "item": t.item + 1}
     elif q.next:
         nxt = find_pos(t, q.next)
     else:
         nxt = after(t, q)
     if nxt is not None and nxt["q"] != q.id and t.cursor.get("return_to") and not opened_branch(t, nxt):
-        nxt = t.cursor.pop("return_to")  # an edit is complete: back to where they were
+        nxt = t.cursor.pop("return_to", None)  # an edit is complete: back to where they were
         t.say(t.msg("edit_done"))
         t.set_pos(nxt)
         ask(t, intro=False)
@@ -122,7 +122,7 @@ def answer_option_index(t: Turn, index: str) -> None:
     option = dict(options_for(t, fq)).get(index)
     if option is None:
         stale(t)
-    elif fq.kind in CHOICE_KINDS:
+    elif kind_of(fq).stores_option:
         take_value(t, fq, option.value, option)
     else:  # a suggestion on a scale, date or text question reads like the same words typed
         answer_text(t, option.value)
@@ -131,7 +131,7 @@ def answer_option_index(t: Turn, index: str) -> None:
 def answer_text(t: Turn, text: str) -> None:
     q, fq = pending_question(t)
     word = loose(text)
-    if t.pos["q"] == t.flow.order[0] and word in t.flow.words["greetings"]:
+    if t.at["q"] == t.flow.order[0] and word in t.flow.words["greetings"]:
         retry(t, "greeting_again")  # "hi" twice is a greeting, not a company called Hi
         return
     if q.kind == "list" and (
@@ -145,10 +145,8 @@ def answer_text(t: Turn, text: str) -> None:
         return
     options = [o for _, o in options_for(t, fq)]
     if fq.per_interviewer and (same := answers.match_option(options, text)) and same.value == "same":
-        text = (t.answers.get(fq.id) or {}).get(str(t.pos["item"] - 1)) or text
-    result = answers.parse_answer(
-        fq, text, options=options, now_words=t.flow.words["now"], now=t.now, tz=t.tz
-    )
+        text = (t.answers.get(fq.id) or {}).get(str(t.item - 1)) or text
+    result = parse_answer(fq, text, options=options, now_words=t.flow.words["now"], now=t.now, tz=t.tz)
     if isinstance(result, answers.Problem):
         retry(t, result.key, **result.values)
     else:
@@ -165,7 +163,7 @@ def take_value(t: Turn, fq: Question, value: Any, option: Option | None = None) 
     if fq.kind == "letters":
         answer_letters(t, value)
         return
-    if fq.kind in ("datetime", "date") and value is not None:  # show how the words were read
+    if kind_of(fq).echoes and value is not None:  # show how the words were read
         t.say(t.msg("noted", value=show_raw(t, fq, value)))
     store(t, value)
     advance(t, goto=option.next if option else None)
@@ -184,7 +182,7 @@ def answer_letters(t: Turn, value: str) -> None:
     advance(t)
 
 
-def advance_to(t: Turn, pos: dict[str, Any]) -> None:
+def advance_to(t: Turn, pos: Position) -> None:
     history = t.cursor.setdefault("history", [])
     history.append(t.pos)
     t.set_pos(pos)
@@ -194,9 +192,9 @@ def advance_to(t: Turn, pos: dict[str, Any]) -> None:
 def open_section(t: Turn, section_id: str) -> None:
     """Make this interview active again at the start of one of steps 4-6."""
     active = t.conv.get("active")
-    if active and active != t.iv.id:
+    if active and active != t.subject.id:
         t.say(t.msg("paused_previous"))
-    t.conv["active"] = t.iv.id
+    t.conv["active"] = t.subject.id
     t.status = IN_PROGRESS
     t.cursor.pop("return_to", None)
     t.set_pos(section_start(t, section_id))

@@ -8,14 +8,13 @@ from typing import Any
 from bot import actions, dates, timing
 from bot.answers import short
 from bot.engine.cursor import button_token, current_value, interviewer_names, pending_question
+from bot.engine.kinds import BUTTON_LABEL_MAX, Offering, kind_of
 from bot.engine.turn import Turn
 from bot.flow import Option, Question
 from bot.letters import Letter, thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import NudgeView, QuestionId
 from bot.nudges import family, planned
-
-BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
 
 
 class _Values(dict[str, str]):
@@ -49,8 +48,8 @@ def prompt_values(t: Turn) -> _Values:
     names = interviewer_names(t)
     item, last, person = "", "", names[0] if names else None
     if t.pos and t.pos.get("item") is not None:
-        index = t.pos["item"]
-        q = t.flow.question(t.pos["q"])
+        index = t.item
+        q = t.flow.question(t.at["q"])
         items = t.answers.get(q.id) or []
         if q.kind == "list" and index < len(items):
             item = short(items[index].get(q.fields[0].id) or "", 80)
@@ -71,7 +70,7 @@ def prompt_values(t: Turn) -> _Values:
 def prompt_text(t: Turn) -> str:
     q, fq = pending_question(t)
     if (q.kind == "list" and fq is q.fields[0]) or q.per_interviewer:
-        template = q.prompt if t.pos["item"] == 0 else (q.next_item_prompt or q.prompt)
+        template = q.prompt if t.item == 0 else (q.next_item_prompt or q.prompt)
     else:
         template = fq.prompt
     return template.format_map(prompt_values(t))
@@ -85,31 +84,14 @@ def options_for(t: Turn, fq: Question) -> list[tuple[str, Option]]:
             if item.get("question"):
                 opts.append(Option(value=item["question"], label=short(item["question"], BUTTON_LABEL_MAX)))
     opts.extend(fq.options)
-    if fq.kind == "yesno":
-        opts = [
-            Option("yes", t.label("yes"), t.flow.words["yes"]),
-            Option("no", t.label("no"), t.flow.words["no"]),
-        ]
-    elif fq.kind == "scale":
-        opts = [Option(str(n), str(n)) for n in range(1, 6)]
-    elif fq.kind == "letters":
-        letters = drafted_letters(t)
-        edits = [
-            Option(
-                f"edit:{i}",
-                short(fq.edit_label.format(name=letter.to_name), BUTTON_LABEL_MAX),
-                fq.edit_aliases if len(letters) == 1 else (),
-            )
-            for i, letter in enumerate(letters)
-        ]
-        opts = [opts[0], *edits, *opts[1:]]
-    elif fq.kind in ("datetime", "date"):
-        opts = [Option(s, s) for s in fq.suggestions]
-    elif fq.suggest_display_name and t.snap.display_name:
-        opts = [Option(t.snap.display_name, short(t.snap.display_name, BUTTON_LABEL_MAX))]
-    elif fq.per_interviewer and t.pos and t.pos["item"] > 0:
-        opts = [Option("same", t.label("same_topic"), t.flow.words["same"])]
-    return [(str(i), o) for i, o in enumerate(opts)]
+    offering = Offering(
+        declared=opts,
+        flow=t.flow,
+        display_name=t.snap.display_name,
+        item=t.pos["item"] if t.pos else None,
+        letter_names=lambda: [letter.to_name for letter in drafted_letters(t)],
+    )
+    return [(str(i), o) for i, o in enumerate(kind_of(fq).options(fq, offering))]
 
 
 def ask(t: Turn, *, intro: bool = False, brief: bool = False) -> None:
@@ -180,22 +162,9 @@ def show_value(t: Turn, q: Question) -> str:
 def show_raw(t: Turn, q: Question, value: Any) -> str:
     if value is None:
         return t.label("skipped_value")
-    if q.kind == "list":
-        return short("; ".join(str(i.get(q.fields[0].id, "")) for i in value) or t.label("none_value"), 80)
     if isinstance(value, dict):  # one answer per interviewer
         return "“" + short("; ".join(str(v) for v in value.values() if v), 80) + "”"
-    if q.kind == "datetime" and (moment := dates.stored_moment(value)):
-        return dates.show_moment(moment, t.tz)
-    if q.kind == "date" and (day := dates.stored_day(value)):
-        return dates.show_day(day)
-    if q.kind == "scale":
-        return t.label("scale_value", value=value)
-    if q.kind == "yesno":
-        return t.label("yes" if value == "yes" else "no")
-    for option in q.options:
-        if option.value == value:
-            return option.label
-    return f"“{short(str(value), 80)}”"
+    return kind_of(q).show(q, value, t.flow, t.tz)
 
 
 def retry(t: Turn, key: str, **values: Any) -> None:
@@ -207,13 +176,13 @@ def retry(t: Turn, key: str, **values: Any) -> None:
 
 def iv_buttons(t: Turn, *pairs: tuple[str, str]) -> tuple[Button, ...]:
     """Buttons about this interview, from (label key, verb) pairs."""
-    return tuple(Button(t.label(key), actions.about(t.iv.id, *verb.split(":"))) for key, verb in pairs)
+    return tuple(Button(t.label(key), actions.about(t.subject.id, *verb.split(":"))) for key, verb in pairs)
 
 
 def nudge_values(t: Turn) -> dict[str, str]:
     names = interviewer_names(t)
     return {
-        "company": t.iv.company,
+        "company": t.subject.company,
         "role": t.answers.get(QuestionId.ROLE) or "the role",
         "names": " and ".join(names) if names else "the hiring team",
     }
@@ -223,11 +192,11 @@ def planned_now(t: Turn) -> dict[str, datetime]:
     return planned(
         status=t.status,
         answers=t.answers,
-        cursor=t.cursor,
-        created_at=t.iv.created_at,
+        cursor=dict(t.cursor),
+        created_at=t.subject.created_at,
         tz=t.tz,
         quiet=t.snap.quiet_hours,
-        step=t.flow.section_of[t.pos["q"]].step if t.pos else 1,
+        step=t.flow.section_of[t.at["q"]].step if t.pos else 1,
     )
 
 
@@ -236,7 +205,7 @@ def kind_label(t: Turn, kind: str) -> str:
 
 
 def pending_nudges(t: Turn) -> list[NudgeView]:
-    return sorted((n for n in t.snap.nudges if n.status == "pending"), key=lambda n: n.due_at)
+    return sorted((n for n in t.nudges if n.status == "pending"), key=lambda n: n.due_at)
 
 
 def paused_until(t: Turn) -> datetime | None:
@@ -245,5 +214,5 @@ def paused_until(t: Turn) -> datetime | None:
     return moment if moment and moment > t.now else None
 
 
-def paused_line(t: Turn) -> str:
-    return t.msg("paused", until=dates.show_moment(paused_until(t), t.tz))
+def paused_line(t: Turn, until: datetime) -> str:
+    return t.msg("paused", until=dates.show_moment(until, t.tz))

@@ -47,7 +47,7 @@ def cmd_new(t: Turn, _: Command) -> None:
         ask(t, intro=True)
         return
     if t.iv is not None and t.status == IN_PROGRESS:
-        t.say(t.msg("paused_other", company=t.iv.company))
+        t.say(t.msg("paused_other", company=t.subject.company))
     start_new(t)
 
 
@@ -88,7 +88,7 @@ def cmd_status(t: Turn, _: Command) -> None:
     if t.iv is None or t.pos is None:
         t.say(t.msg("nothing_active"), idle_buttons(t))
         return
-    section = t.flow.section_of[t.pos["q"]]
+    section = t.flow.section_of[t.at["q"]]
     title = " · ".join(p for p in (t.answers.get(QuestionId.COMPANY), t.answers.get(QuestionId.ROLE)) if p)
     head = f"**{title}**\n" if title else ""
     t.say(
@@ -131,7 +131,7 @@ def cmd_skip(t: Turn, _: Command) -> None:
     if current_value(t) is not None or q.id == QuestionId.LETTER_EDIT:  # skipping keeps what was there
         t.say(t.msg("skipped"))
         advance(t)
-    elif q.kind == "list" and t.pos["field"] == q.fields[0].id:
+    elif q.kind == "list" and t.field == q.fields[0].id:
         t.say(t.msg("list_empty_skipped"))
         end_list(t, q)
     elif fq.required:
@@ -182,7 +182,7 @@ def cmd_cancel(t: Turn, _: Command) -> None:
     else:
         t.conv["mode"] = "confirm_cancel"
         t.say(
-            t.msg("cancel_confirm", company=t.iv.company),
+            t.msg("cancel_confirm", company=t.subject.company),
             (
                 Button(t.label("cancel_yes"), actions.confirm("cancel", "yes")),
                 Button(t.label("cancel_no"), actions.confirm("cancel", "no")),
@@ -197,7 +197,7 @@ def confirm_cancel(t: Turn, stop: bool) -> None:
     elif stop:
         t.status = CANCELLED
         t.conv["active"] = None
-        t.say(t.msg("cancelled", company=t.iv.company), idle_buttons(t))
+        t.say(t.msg("cancelled", company=t.subject.company), idle_buttons(t))
     else:
         t.say(t.msg("cancel_kept"))
         ask(t, intro=False)
@@ -235,7 +235,7 @@ def start_edit(t: Turn, number: int) -> None:
         return
     t.conv["mode"] = None
     q = editable[number - 1]
-    t.cursor.setdefault("return_to", t.pos)
-    t.cursor.setdefault("history", []).append(t.pos)  # so `back` returns to where they were
+    t.cursor.setdefault("return_to", t.at)
+    t.cursor.setdefault("history", []).append(t.at)  # so `back` returns to where they were
     t.set_pos(first_field_pos(t, q))
     ask(t, intro=False)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.engine.kinds import KINDS
 from bot.engine.turn import Turn
 from bot.flow import TOTAL_STEPS, Flow, Question, load_flow
 from bot.model import (
     Interview,
     InterviewStatus,
+    Position,
     QuestionId,
 )
 
@@ -20,25 +22,25 @@ def editable_questions(t: Turn) -> list[Question]:
     return [
         t.flow.question(qid)
         for qid in t.flow.order
-        if qid in t.answers and not t.flow.question(qid).hidden and t.flow.question(qid).kind != "letters"
+        if qid in t.answers and not t.flow.question(qid).hidden and KINDS[t.flow.question(qid).kind].editable
     ]
 
 
-def first_pos(t: Turn) -> dict[str, Any] | None:
+def first_pos(t: Turn) -> Position | None:
     return next_in_order(t, -1)
 
 
-def first_field_pos(t: Turn, q: Question) -> dict[str, Any]:
+def first_field_pos(t: Turn, q: Question) -> Position:
     if q.kind == "list":
         return {"q": q.id, "item": 0, "field": q.fields[0].id}
     return {"q": q.id, "item": 0 if q.per_interviewer else None, "field": None}
 
 
-def find_pos(t: Turn, question_id: str) -> dict[str, Any]:
+def find_pos(t: Turn, question_id: str) -> Position:
     return first_field_pos(t, t.flow.question(question_id))
 
 
-def next_in_order(t: Turn, index: int) -> dict[str, Any] | None:
+def next_in_order(t: Turn, index: int) -> Position | None:
     """The next question to ask after flow position `index`; None where the section closes."""
     section = t.flow.section_of[t.flow.order[index]] if index >= 0 else None
     for qid in t.flow.order[index + 1 :]:
@@ -50,7 +52,7 @@ def next_in_order(t: Turn, index: int) -> dict[str, Any] | None:
     return None
 
 
-def section_start(t: Turn, section_id: str) -> dict[str, Any] | None:
+def section_start(t: Turn, section_id: str) -> Position | None:
     """The first question of a section that applies (steps 4-6 are entered this way)."""
     for qid in t.flow.order:
         q = t.flow.question(qid)
@@ -78,37 +80,39 @@ def applies(t: Turn, q: Question) -> bool:
 
 def pending_question(t: Turn) -> tuple[Question, Question]:
     """The pending question and, inside a list, the field being asked (else the question)."""
-    q = t.flow.question(t.pos["q"])
-    return q, (q.field(t.pos["field"]) if q.kind == "list" else q)
+    q = t.flow.question(t.at["q"])
+    return q, (q.field(t.field) if q.kind == "list" else q)
 
 
 def button_token(t: Turn) -> str:
     """Identifies the pending question on a button, so a click on an old one is recognised."""
-    pos = t.pos or {}
-    item = "" if pos.get("item") is None else pos["item"]
-    return f"{t.iv.id[:8] if t.iv else ''}/{pos.get('q')}/{item}/{pos.get('field') or ''}"
+    pos = t.pos
+    if pos is None:
+        return f"{t.iv.id[:8] if t.iv else ''}/None//"
+    item = "" if pos["item"] is None else pos["item"]
+    return f"{t.iv.id[:8] if t.iv else ''}/{pos['q']}/{item}/{pos['field'] or ''}"
 
 
 def current_value(t: Turn) -> Any:
     q, _ = pending_question(t)
     if q.kind == "list":
         items = t.answers.get(q.id) or []
-        item = t.pos["item"]
-        return items[item].get(t.pos["field"]) if item < len(items) else None
+        item = t.item
+        return items[item].get(t.field) if item < len(items) else None
     if q.id == QuestionId.LETTER_EDIT:
         return None
     if q.per_interviewer:
-        return (t.answers.get(q.id) or {}).get(str(t.pos["item"]))
+        return (t.answers.get(q.id) or {}).get(str(t.item))
     return t.answers.get(q.id)
 
 
-def opened_branch(t: Turn, pos: dict[str, Any]) -> bool:
+def opened_branch(t: Turn, pos: Position) -> bool:
     """Whether an edit made a follow-up question apply that was never answered (dress: no)."""
     q = t.flow.question(pos["q"])
     return bool(q.ask_if) and q.id not in t.answers
 
 
-def after(t: Turn, q: Question) -> dict[str, Any] | None:
+def after(t: Turn, q: Question) -> Position | None:
     return next_in_order(t, t.flow.order.index(q.id))
 
 

@@ -21,35 +21,35 @@ def do_sent(t: Turn) -> None:
     t.answers[QuestionId.LETTER_REVIEW] = "sent"
     t.answers[Fact.LETTER_SENT_AT] = t.now.isoformat()
     t.say(t.msg("letter_sent"))
-    if t.pos and t.pos["q"] == QuestionId.LETTER_REVIEW and t.conv.get("active") == t.iv.id:
+    if t.pos and t.at["q"] == QuestionId.LETTER_REVIEW and t.conv.get("active") == t.subject.id:
         advance(t)  # they were at the letter step: on to the break
 
 
 @registry.verb("letter")
 def do_letter(t: Turn) -> None:
-    show_letters(t, t.msg("letter_again", company=t.iv.company))
+    show_letters(t, t.msg("letter_again", company=t.subject.company))
 
 
 @registry.verb("checkins")
 def do_checkins(t: Turn, choice: str) -> None:
     started = t.answers.get(Fact.CHECKIN_FROM)
     if choice == "keep" and started and datetime.fromisoformat(started) > t.now - timedelta(days=1):
-        t.say(t.msg("checkins_kept", company=t.iv.company))  # the same click twice
+        t.say(t.msg("checkins_kept", company=t.subject.company))  # the same click twice
         return
     if choice == "stop":
         t.answers[Fact.CHECKINS_STOPPED] = True
-        t.say(t.msg("checkins_stopped", company=t.iv.company))
+        t.say(t.msg("checkins_stopped", company=t.subject.company))
     else:
         t.answers[Fact.CHECKIN_CYCLE] = t.answers.get(Fact.CHECKIN_CYCLE, 0) + 1
         t.answers[Fact.CHECKIN_FROM] = t.now.isoformat()
-        t.say(t.msg("checkins_kept", company=t.iv.company))
+        t.say(t.msg("checkins_kept", company=t.subject.company))
 
 
 @registry.verb("feedback")
 def do_feedback(t: Turn, choice: str) -> None:
     if choice == "sent":
         t.answers[Fact.FEEDBACK_REQUESTED] = True
-        t.say(t.msg("feedback_sent", company=t.iv.company))
+        t.say(t.msg("feedback_sent", company=t.subject.company))
     elif choice == "received":
         open_section(t, "feedback")
     else:
@@ -63,7 +63,7 @@ def next_checkin(t: Turn) -> str:
 
 @registry.closing("break")
 def close_break(t: Turn) -> None:
-    company = t.iv.company
+    company = t.subject.company
     checkin = next_checkin(t)
     if not checkin:  # the news came already (the letter was only being marked sent)
         t.say(t.msg("letter_closed", company=company))
@@ -82,11 +82,11 @@ def close_second(t: Turn) -> None:
     when = dates.show_moment(second_at, t.tz) if second_at else None
     t.say(letters.prep_sheet(t.answers, when=when, practice=t.flow.lists["practice"]))
     if when is None:
-        t.say(t.msg("second_done_undated", company=t.iv.company))
+        t.say(t.msg("second_done_undated", company=t.subject.company))
     elif any(kind.startswith("second_prep_morning") for kind in planned_now(t)):
-        t.say(t.msg("second_done", company=t.iv.company, when=when))
+        t.say(t.msg("second_done", company=t.subject.company, when=when))
     else:  # too early in the day for a morning-of copy
-        t.say(t.msg("second_done_evening", company=t.iv.company, when=when))
+        t.say(t.msg("second_done_evening", company=t.subject.company, when=when))
 
 
 @registry.closing("offer")
@@ -99,7 +99,7 @@ def close_offer(t: Turn) -> None:
         t.say(compare(t, "offer_vs_target", base, target))
     if base and floor:
         t.say(compare(t, "offer_vs_walkaway", base, floor))
-    others = [i for i in t.snap.interviews if i.news == "offer" and i.id != t.iv.id]
+    others = [i for i in t.snap.interviews if i.news == "offer" and i.id != t.subject.id]
     if others:
         t.say(
             t.msg("offers_compare", count=len(others) + 1),
@@ -115,7 +115,7 @@ def close_offer(t: Turn) -> None:
             ),
         )
     else:
-        t.say(t.msg(f"offer_{decision}", company=t.iv.company))
+        t.say(t.msg(f"offer_{decision}", company=t.subject.company))
 
 
 def compare(t: Turn, key: str, base: float, other: float) -> str:
@@ -127,7 +127,7 @@ def compare(t: Turn, key: str, base: float, other: float) -> str:
 @registry.closing("rejection")
 def close_rejection(t: Turn) -> None:
     show_feedback_request(t)
-    t.say(t.msg("rejection_done", company=t.iv.company))
+    t.say(t.msg("rejection_done", company=t.subject.company))
 
 
 def show_feedback_request(t: Turn) -> None:
@@ -149,4 +149,4 @@ def close_feedback(t: Turn) -> None:
 @registry.verb("decided")
 def do_decided(t: Turn, decision: str) -> None:
     t.answers[QuestionId.OFFER_DECISION] = decision
-    t.say(t.msg(f"offer_{decision}", company=t.iv.company))
+    t.say(t.msg(f"offer_{decision}", company=t.subject.company))

@@ -13,7 +13,7 @@ from bot.engine.answering import answer_option_index, answer_text, start_new
 from bot.engine.asking import ask, idle, idle_buttons, retry, stale
 from bot.engine.conversation import cmd_help, confirm_cancel, edit_pick, run_command
 from bot.engine.cursor import button_token
-from bot.engine.news import cmd_news, news_in, waiting_for_news
+from bot.engine.news import news_for_one, news_in, waiting_for_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
 from bot.engine.turn import Turn
 from bot.engine.your_data import confirm_forget
@@ -51,7 +51,7 @@ def run(t: Turn, incoming: Input) -> Outcome:
 def on_open(t: Turn) -> None:
     t.conv["mode"] = None  # a half-answered menu does not survive leaving the chat
     if t.iv is not None:
-        t.say(t.msg("open_resume", company=t.iv.company))
+        t.say(t.msg("open_resume", company=t.subject.company))
         ask(t)
     elif t.snap.interviews:
         t.say(t.msg("open_idle"), idle_buttons(t))
@@ -146,7 +146,7 @@ def without_interview(t: Turn, text: str) -> None:
     """A message when no debrief is active: a first-timer or a named interview starts one."""
     news = news_in(text)
     if news and waiting_for_news(t):
-        cmd_news(t, Command("news"), news)
+        news_for_one(t, news)
         return
     named = _COMPANY_HINT.search(text)
     if named or not t.snap.interviews:
@@ -167,7 +167,7 @@ def on_subject_action(t: Turn, action: str) -> None:
     t.conv["mode"] = None  # another button ends a pending "are you sure?" or menu
     clicked = actions.parse(action)
     verb, args = clicked.verb, clicked.args
-    if t.iv is None or t.iv.id != clicked.interview_id:
+    if t.iv is None or t.subject.id != clicked.interview_id:
         stale(t)
         return
     handler = registry.VERBS.get(verb)
@@ -181,7 +181,7 @@ def on_subject_action(t: Turn, action: str) -> None:
 def remind_of_active(t: Turn) -> None:
     """After a reminder's button, point back to a debrief still waiting for an answer."""
     active = t.conv.get("active")
-    if not active or active == t.iv.id or t.follow_up is not None:
+    if not active or active == t.subject.id or t.follow_up is not None:
         return
     waiting = next((i for i in t.snap.interviews if i.id == active and i.status == IN_PROGRESS), None)
     if waiting is not None:

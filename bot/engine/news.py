@@ -22,17 +22,17 @@ def do_news(t: Turn, news: str, asked_when: str | None = None) -> None:
     """The answer to "any news?": a second interview, an offer, a rejection, or not yet."""
     current = t.answers.get(Fact.NEWS) or "none"
     if asked_when is not None and asked_when != current and current != "not_yet":
-        t.say(t.msg("news_outdated", company=t.iv.company))  # an old check-in's button
+        t.say(t.msg("news_outdated", company=t.subject.company))  # an old check-in's button
         return
     if news != "not_yet" and t.answers.get(Fact.NEWS) == news:  # the same button twice
         t.say(t.msg("news_known"))
-        t.conv["active"] = t.iv.id
+        t.conv["active"] = t.subject.id
         resume_here(t)
         return
     t.answers[Fact.NEWS] = news
     t.answers[Fact.NEWS_AT] = t.now.isoformat()
     if news == "not_yet":
-        t.say(t.msg("news_not_yet", company=t.iv.company))
+        t.say(t.msg("news_not_yet", company=t.subject.company))
         return
     section = {"second": "second", "offer": "offer", "rejected": "rejection"}[news]
     open_section(t, section)
@@ -43,7 +43,12 @@ def waiting_for_news(t: Turn) -> list:
 
 
 @registry.command("news")
-def cmd_news(t: Turn, _: Command, news: str | None = None) -> None:
+def cmd_news(t: Turn, _: Command) -> None:
+    news_for_one(t, None)
+
+
+def news_for_one(t: Turn, news: str | None) -> None:
+    """Ask which interview has news (or take `news` typed in words) when more than one waits."""
     waiting = waiting_for_news(t)
     if not waiting:
         t.say(t.msg("news_none"), idle_buttons(t))

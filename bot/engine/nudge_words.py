@@ -11,7 +11,7 @@ from bot.engine.cursor import step_of
 from bot.engine.turn import Turn
 from bot.flow import Flow
 from bot.messages import Button, Reply
-from bot.model import Fact, Interview, QuestionId
+from bot.model import Fact, Interview, NudgeFamily, QuestionId
 from bot.nudges import family
 
 NEWS = ("second", "offer", "rejected", "not_yet")
@@ -19,13 +19,13 @@ NEWS = ("second", "offer", "rejected", "not_yet")
 
 def nudge_fallback(t: Turn, kind: str) -> None:
     """A plain reminder of its kind, for when the usual wording lacks what it needs."""
-    t.replies.extend(fallback_nudge(t.iv, kind, t.flow))
+    t.replies.extend(fallback_nudge(t.subject, kind, t.flow))
 
 
-@registry.nudge("unfinished")
+@registry.nudge(NudgeFamily.UNFINISHED)
 def nudge_unfinished(t: Turn, kind: str) -> None:
     t.say(
-        t.msg("nudge_unfinished", step=step_of(t.iv, t.flow), **nudge_values(t)),
+        t.msg("nudge_unfinished", step=step_of(t.subject, t.flow), **nudge_values(t)),
         iv_buttons(
             t,
             ("resume_debrief", "resume"),
@@ -34,7 +34,7 @@ def nudge_unfinished(t: Turn, kind: str) -> None:
     )
 
 
-@registry.nudge("thank")
+@registry.nudge(NudgeFamily.THANK)
 def nudge_thank_you(t: Turn, kind: str) -> None:
     drafted = QuestionId.LETTER_TOPIC in t.answers
     key = "nudge_thank_you_last" if kind == "thank_you_last" else "nudge_thank_you"
@@ -46,7 +46,7 @@ def nudge_thank_you(t: Turn, kind: str) -> None:
     t.say(t.msg(key, **nudge_values(t)), iv_buttons(t, *pairs))
 
 
-@registry.nudge("checkin")
+@registry.nudge(NudgeFamily.CHECKIN)
 def nudge_checkin(t: Turn, kind: str) -> None:
     if kind.startswith("checkin_stop"):
         t.say(
@@ -66,7 +66,7 @@ def nudge_checkin(t: Turn, kind: str) -> None:
     )
 
 
-@registry.nudge("second")
+@registry.nudge(NudgeFamily.SECOND)
 def nudge_second_prep(t: Turn, kind: str) -> None:
     second_at = dates.stored_moment(t.answers.get(QuestionId.SECOND_AT))
     if second_at is None:
@@ -74,11 +74,11 @@ def nudge_second_prep(t: Turn, kind: str) -> None:
         return
     when = dates.show_moment(second_at, t.tz)
     key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
-    t.say(t.msg(key, company=t.iv.company, when=when))
+    t.say(t.msg(key, company=t.subject.company, when=when))
     t.say(letters.prep_sheet(t.answers, when=when, practice=t.flow.lists["practice"]))
 
 
-@registry.nudge("offer")
+@registry.nudge(NudgeFamily.OFFER)
 def nudge_offer_deadline(t: Turn, kind: str) -> None:
     day = dates.stored_day(t.answers.get(QuestionId.OFFER_DEADLINE))
     if day is None:
@@ -92,7 +92,7 @@ def nudge_offer_deadline(t: Turn, kind: str) -> None:
         else ("tomorrow", f"snooze:{kind}:tomorrow")
     )
     t.say(
-        t.msg("nudge_offer_deadline", company=t.iv.company, deadline=deadline),
+        t.msg("nudge_offer_deadline", company=t.subject.company, deadline=deadline),
         iv_buttons(
             t,
             ("decided_accept", "decided:accept"),
@@ -102,10 +102,10 @@ def nudge_offer_deadline(t: Turn, kind: str) -> None:
     )
 
 
-@registry.nudge("feedback")
+@registry.nudge(NudgeFamily.FEEDBACK)
 def nudge_feedback(t: Turn, kind: str) -> None:
     t.say(
-        t.msg("nudge_feedback", company=t.iv.company),
+        t.msg("nudge_feedback", company=t.subject.company),
         iv_buttons(
             t,
             ("show_note", "feedback:show"),
@@ -115,7 +115,7 @@ def nudge_feedback(t: Turn, kind: str) -> None:
     )
 
 
-@registry.nudge("upcoming")
+@registry.nudge(NudgeFamily.UPCOMING)
 def nudge_upcoming(t: Turn, kind: str) -> None:
     start = dates.stored_moment(t.answers.get(Fact.UPCOMING_START))
     if kind == "upcoming_prep":
@@ -123,10 +123,10 @@ def nudge_upcoming(t: Turn, kind: str) -> None:
             nudge_fallback(t, kind)
             return
         when = dates.show_moment(start, t.tz)
-        t.say(t.msg("nudge_upcoming_prep", company=t.iv.company, when=when))
+        t.say(t.msg("nudge_upcoming_prep", company=t.subject.company, when=when))
         return
     t.say(
-        t.msg("nudge_upcoming_debrief", company=t.iv.company),
+        t.msg("nudge_upcoming_debrief", company=t.subject.company),
         iv_buttons(t, ("start_debrief", "start"), ("in_an_hour", f"snooze:{kind}:1h")),
     )
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from bot.commands import Command
 from bot.engine.turn import Turn
+from bot.model import NudgeFamily
 
 CommandHandler = Callable[[Turn, Command], None]
 VerbHandler = Callable[..., None]  # (turn, *the button's arguments as strings)
@@ -52,5 +53,12 @@ def closing(name: str) -> Callable[[ClosingHandler], ClosingHandler]:
     return _register(CLOSINGS, name)
 
 
-def nudge(family: str) -> Callable[[NudgeHandler], NudgeHandler]:
+def nudge(family: NudgeFamily) -> Callable[[NudgeHandler], NudgeHandler]:
     return _register(NUDGES, family)
+
+
+def check_complete() -> None:
+    """Fail at import when a nudge family has no wording (a reminder that could never be sent)."""
+    missing = [str(f) for f in NudgeFamily if f not in NUDGES]
+    if missing:
+        raise ValueError(f"no wording for nudges of family {', '.join(missing)}")

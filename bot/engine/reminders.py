@@ -12,6 +12,7 @@ from bot.engine.asking import kind_label, paused_line, paused_until, pending_nud
 from bot.engine.snoozing import later
 from bot.engine.turn import Turn
 from bot.messages import Button
+from bot.model import NudgeView
 from bot.nudges import base_kind, family
 
 DEFAULT_PAUSE = timedelta(days=7)
@@ -25,7 +26,8 @@ PAUSE_ANSWERS = ("keep", "all", "no")
 def cmd_reminders(t: Turn, _: Command) -> None:
     if t.need("nudges"):
         return
-    lines = [paused_line(t)] if paused_until(t) else []
+    paused = paused_until(t)
+    lines = [paused_line(t, paused)] if paused else []
     pending = pending_nudges(t)
     if not pending:
         lines.append(t.msg("reminders_none"))
@@ -73,7 +75,7 @@ def do_drop(t: Turn, kind: str) -> None:
         return
     t.cursor.setdefault("dropped", []).append(kind)
     when = dates.show_moment(due, t.tz)
-    t.say(t.msg("dropped", what=kind_label(t, kind), company=t.iv.company, when=when))
+    t.say(t.msg("dropped", what=kind_label(t, kind), company=t.subject.company, when=when))
 
 
 @registry.command("pause")
@@ -93,7 +95,8 @@ def cmd_pause(t: Turn, command: Command) -> None:
         "until": until.isoformat(),
         "keep": [f"{n.interview_id}:{base_kind(n.kind)}" for n in held],
     }
-    first = {}  # one line for each interview's reminders of one kind: the first one held
+    # One line for each interview's reminders of one kind: the first one held.
+    first: dict[tuple[str, str], NudgeView] = {}
     for n in held:
         first.setdefault((n.interview_id, family(n.kind)), n)
     lines = [
@@ -129,8 +132,8 @@ def pause_answer(t: Turn, text: str) -> str | None:
 
 def confirm_pause(t: Turn, answer: str) -> None:
     t.conv["mode"] = None
-    offer = t.conv.pop("pause_offer", None) or {}
-    if answer == "no" or "until" not in offer:
+    offer = t.conv.pop("pause_offer", None)
+    if answer == "no" or offer is None:
         t.say(t.msg("pause_not_set"))
         return
     set_pause(t, datetime.fromisoformat(offer["until"]), keep=offer["keep"] if answer == "keep" else [])
@@ -140,7 +143,7 @@ def set_pause(t: Turn, until: datetime, *, keep: list[str]) -> None:
     """Pause reminders; `keep` ("interview id:kind") are sent all the same."""
     t.conv["paused_until"] = until.isoformat()
     t.conv["pause_keeps"] = keep
-    t.say(paused_line(t) + ("\n" + t.msg("pause_kept") if keep else ""))
+    t.say(paused_line(t, until) + ("\n" + t.msg("pause_kept") if keep else ""))
 
 
 @registry.command("unpause")

@@ -26,9 +26,9 @@ def cmd_resume(t: Turn, command: Command) -> None:
     target = resume_target(t, number)
     if target is None:
         return
-    if t.iv is None or target.id != t.iv.id:
+    if t.iv is None or target.id != t.subject.id:
         if t.iv is not None and t.status == IN_PROGRESS and target.status == DONE:
-            t.conv["back_to"] = t.iv.id  # only a look at a finished one: come back after
+            t.conv["back_to"] = t.subject.id  # only a look at a finished one: come back after
         t.conv["active"] = target.id
         t.follow_up = Input(kind="action", action=actions.command("resume"))
         return
@@ -38,7 +38,7 @@ def cmd_resume(t: Turn, command: Command) -> None:
 def resume_here(t: Turn) -> None:
     """Continue the loaded interview: where it stopped, at its unsent letter, or show it."""
     if t.status == IN_PROGRESS and t.pos is not None:
-        t.say(t.msg("resumed", company=t.iv.company))
+        t.say(t.msg("resumed", company=t.subject.company))
         ask(t, intro=False)
     elif t.status == UPCOMING:
         do_start(t)
@@ -47,12 +47,12 @@ def resume_here(t: Turn) -> None:
     elif t.answers.get(QuestionId.LETTER_REVIEW) == "later" or t.status == CANCELLED:
         t.status = IN_PROGRESS
         t.set_pos(t.pos or find_pos(t, QuestionId.LETTER_REVIEW))
-        t.say(t.msg("resumed", company=t.iv.company))
+        t.say(t.msg("resumed", company=t.subject.company))
         ask(t, intro=False)
     else:
-        t.say(t.msg("resume_finished", company=t.iv.company))
+        t.say(t.msg("resume_finished", company=t.subject.company))
         if QuestionId.LETTER_REVIEW in t.answers:  # the letter is what people come back for
-            show_letters(t, t.msg("letter_again", company=t.iv.company))
+            show_letters(t, t.msg("letter_again", company=t.subject.company))
         t.conv["active"] = t.conv.pop("back_to", None)
         if t.conv["active"]:
             t.follow_up = Input(kind="action", action=actions.command("resume"))
@@ -69,8 +69,8 @@ def resume_target(t: Turn, number: int | None) -> InterviewSummary | None:
             return None
         return items[number - 1]
     if t.iv is not None:
-        return next((i for i in items if i.id == t.iv.id), None) or InterviewSummary(
-            t.iv.id, None, None, t.status or IN_PROGRESS, 1, t.iv.created_at
+        return next((i for i in items if i.id == t.subject.id), None) or InterviewSummary(
+            t.subject.id, None, None, t.status or IN_PROGRESS, 1, t.subject.created_at
         )
     paused = [i for i in items if i.status == IN_PROGRESS]
     if paused:
@@ -84,8 +84,8 @@ def resume_target(t: Turn, number: int | None) -> InterviewSummary | None:
 
 @registry.verb("resume")
 def do_resume(t: Turn) -> None:
-    if t.conv.get("active") != t.iv.id:
-        t.conv["active"] = t.iv.id
+    if t.conv.get("active") != t.subject.id:
+        t.conv["active"] = t.subject.id
     resume_here(t)
 
 
@@ -120,12 +120,12 @@ def cmd_upcoming(t: Turn, command: Command) -> None:
 def do_start(t: Turn) -> None:
     """The debrief of an interview announced beforehand: it took place, let's go."""
     if t.status != UPCOMING:  # started already (the button clicked twice)
-        t.conv["active"] = t.iv.id
+        t.conv["active"] = t.subject.id
         resume_here(t)
         return
     t.status = "in_progress"
     t.answers[QuestionId.INTERVIEW_AT] = t.answers.get(Fact.UPCOMING_END) or t.answers[Fact.UPCOMING_START]
-    t.conv["active"] = t.iv.id
+    t.conv["active"] = t.subject.id
     pos = first_pos(t)
     while pos is not None and pos["q"] in t.answers:  # what was told beforehand is not asked again
         pos = next_in_order(t, t.flow.order.index(pos["q"]))

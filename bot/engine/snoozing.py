@@ -64,7 +64,7 @@ def snooze(t: Turn, kind: str, until: datetime, *, anyway: bool = False) -> None
         warn_past_deadline(t, base, until, deadline)
         return
     snoozed = t.cursor.setdefault("snoozed", {})
-    count = snoozed.get(base, {}).get("n", 0) + 1
+    count = snoozed[base]["n"] + 1 if base in snoozed else 1
     snoozed[base] = {"n": count, "due": until.isoformat()}
     t.say(t.msg("snoozed", when=dates.show_moment(until, t.tz)))
 
@@ -74,14 +74,14 @@ def warn_past_deadline(t: Turn, kind: str, until: datetime, deadline: datetime) 
     buttons = []
     if t.now + MIN_SNOOZE <= before < deadline:
         label = t.label("snooze_before", when=dates.show_moment(before, t.tz))
-        buttons.append(Button(label, actions.about(t.iv.id, "snooze_to", kind, int(before.timestamp()))))
+        buttons.append(Button(label, actions.about(t.subject.id, "snooze_to", kind, int(before.timestamp()))))
     buttons.append(
         Button(
             t.label("snooze_anyway"),
-            actions.about(t.iv.id, "snooze_to", kind, int(until.timestamp()), "anyway"),
+            actions.about(t.subject.id, "snooze_to", kind, int(until.timestamp()), "anyway"),
         )
     )
-    buttons.append(Button(t.label("snooze_keep"), actions.about(t.iv.id, "keep")))
+    buttons.append(Button(t.label("snooze_keep"), actions.about(t.subject.id, "keep")))
     t.say(
         t.msg(
             "snooze_past_deadline",
@@ -116,8 +116,8 @@ def cmd_snooze(t: Turn, command: Command) -> None:
 def snooze_target(t: Turn) -> NudgeView | None:
     """The nudge received last, in the last day: what "snooze 3h" right after it means. Whether
     its matter is still open is for its interview to tell (a letter marked sent since: moot)."""
-    recent = [n for n in t.snap.nudges if n.sent_at and n.sent_at >= t.now - RECENT_NUDGE]
-    return max(recent, key=lambda n: n.sent_at) if recent else None
+    recent = [n for n in t.nudges if n.sent_at and n.sent_at >= t.now - RECENT_NUDGE]
+    return max(recent, key=lambda n: n.sent_at or t.now) if recent else None
 
 
 def later(t: Turn, command: Command, *, default: timedelta, problem: str) -> datetime | None:

@@ -9,15 +9,15 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from bot import dates
 from bot.flow import Flow
 from bot.messages import Attachment, Button, Reply
-from bot.model import Input, Interview, Outcome, Snapshot
+from bot.model import Conversation, Cursor, Input, Interview, NudgeView, Outcome, Position, Snapshot
 
 
-def new_conversation() -> dict[str, Any]:
+def new_conversation() -> Conversation:
     return {"active": None, "mode": None, "welcomed": False}
 
 
@@ -30,7 +30,8 @@ class Turn:
         self.now = now
         self.new_id = new_id
         self.tz = dates.zone(snap.timezone)
-        self.conv: dict[str, Any] = {**new_conversation(), **copy.deepcopy(snap.conversation)}
+        # Stored state is plain JSON: these casts name its shape (bot.model), they convert nothing.
+        self.conv = cast(Conversation, {**new_conversation(), **copy.deepcopy(snap.conversation)})
         active = snap.active if snap.active and snap.active.id == self.conv.get("active") else None
         if active is None:
             self.conv["active"] = None
@@ -38,8 +39,8 @@ class Turn:
         self.loaded: Interview | None = snap.subject or active
         self.iv: Interview | None = self.loaded
         self.answers: dict[str, Any] = copy.deepcopy(self.iv.answers) if self.iv else {}
-        self.cursor: dict[str, Any] = copy.deepcopy(self.iv.cursor) if self.iv else {}
-        self.status: str | None = self.iv.status if self.iv else None
+        self.cursor = cast(Cursor, copy.deepcopy(self.iv.cursor) if self.iv else {})
+        self.status: str = self.iv.status if self.iv else ""
         self.replies: list[Reply] = []
         self.follow_up: Input | None = None
         self.needs: str | None = None
@@ -59,8 +60,8 @@ class Turn:
         interview = None
         if self.iv is not None and self.changed():
             self.cursor["touched_at"] = self.now.isoformat()  # the unfinished-debrief nudge counts from here
-            interview = replace(self.iv, answers=self.answers, cursor=self.cursor, status=self.status)
-        return Outcome(self.conv, self.replies, interview, self.follow_up, forget=self.forget)
+            interview = replace(self.iv, answers=self.answers, cursor=dict(self.cursor), status=self.status)
+        return Outcome(dict(self.conv), self.replies, interview, self.follow_up, forget=self.forget)
 
     def say(self, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None) -> None:
         self.replies.append(Reply(text, buttons, attachment))
@@ -72,11 +73,56 @@ class Turn:
         return self.flow.label(key, **values)
 
     @property
-    def pos(self) -> dict[str, Any] | None:
+    def pos(self) -> Position | None:
         return self.cursor.get("pos")
 
-    def set_pos(self, pos: dict[str, Any] | None) -> None:
+    def set_pos(self, pos: Position | None) -> None:
         self.cursor["pos"] = pos
+
+    @property
+    def subject(self) -> Interview:
+        """The interview this turn is about, for handlers that only run with one (nudges, their buttons)."""
+        if self.iv is None:
+            raise LookupError("this handler needs an interview")
+        return self.iv
+
+    @property
+    def at(self) -> Position:
+        """The pending position, for the handlers that only run while a question waits."""
+        pos = self.pos
+        if pos is None:
+            raise LookupError("this handler needs a pending question")
+        return pos
+
+    @property
+    def item(self) -> int:
+        """The pending item (list entry or interviewer), for questions asked once per item."""
+        item = self.at["item"]
+        if item is None:
+            raise LookupError("the pending question is not asked per item")
+        return item
+
+    @property
+    def field(self) -> str:
+        """The pending field of a list question's item."""
+        field = self.at["field"]
+        if field is None:
+            raise LookupError("the pending question is not a list")
+        return field
+
+    @property
+    def nudges(self) -> tuple[NudgeView, ...]:
+        """The person's reminders; a handler asks for them with `need("nudges")` first."""
+        if self.snap.nudges is None:
+            raise LookupError('call need("nudges") first')
+        return self.snap.nudges
+
+    @property
+    def everything(self) -> tuple[Interview, ...]:
+        """Every interview in full; a handler asks for them with `need("everything")` first."""
+        if self.snap.everything is None:
+            raise LookupError('call need("everything") first')
+        return self.snap.everything
 
     def need(self, what: str) -> bool:
         """True when the turn must stop and be run again with `what` ("nudges", "everything") loaded."""

@@ -11,7 +11,8 @@ from typing import Any
 from bot import actions, dates
 from bot.commands import Command
 from bot.engine import registry
-from bot.engine.asking import kind_label, paused_until, pending_nudges, sender, show_raw
+from bot.engine.asking import kind_label, paused_until, pending_nudges, sender
+from bot.engine.kinds import kind_of
 from bot.engine.turn import Turn
 from bot.insights import MIN_INTERVIEWS, common_thread
 from bot.letters import thank_you_letters
@@ -27,7 +28,7 @@ _EXPORT = template("export.md.j2")
 def cmd_insights(t: Turn, _: Command) -> None:
     if t.need("everything"):
         return
-    thread = common_thread(list(t.snap.everything))
+    thread = common_thread(list(t.everything))
     if thread.interviews < MIN_INTERVIEWS:
         t.say(t.msg("insights_too_few", count=thread.interviews))
         return
@@ -56,11 +57,11 @@ def cmd_export(t: Turn, _: Command) -> None:
         paused=dates.show_moment(paused, t.tz) if paused else None,
         signature=t.profile().get(QuestionId.SIGNATURE),
         reminders=reminders,
-        interviews=[exported(t, i) for i in t.snap.everything],
+        interviews=[exported(t, i) for i in t.everything],
     )
     stamp = f"{t.now.astimezone(t.tz):%Y-%m-%d-%H%M}"
     t.say(
-        t.msg("export_ready", count=len(t.snap.everything)),
+        t.msg("export_ready", count=len(t.everything)),
         attachment=Attachment(title=t.label("export_title"), body=body, filename=f"debrief-{stamp}.md"),
     )
 
@@ -70,48 +71,43 @@ def exported(t: Turn, interview: Interview) -> dict[str, Any]:
     answers = interview.answers
     sections = []
     for section in t.flow.sections:
-        items = []
+        items: list[dict[str, Any]] = []
         for q in section.questions:
             value = answers.get(q.id)
-            if (
-                value in (None, "") or q.kind == "letters" or q.id == QuestionId.LETTER_EDIT
-            ):  # the letters follow
-                continue
-            if q.kind == "list" and isinstance(value, list):
-                lines = [
-                    " · ".join(str(v) for v in item.values() if v) for item in value if isinstance(item, dict)
-                ]
-                lines = [line for line in lines if line] or [t.label("none_value")]
-                items.append({"label": q.label, "lines": lines})
-            elif isinstance(value, dict):  # one answer per interviewer
+            kind = kind_of(q)
+            if value in (None, "") or not kind.exported or q.id == QuestionId.LETTER_EDIT:
+                continue  # the letters follow
+            if isinstance(value, dict):  # one answer per interviewer
                 lines = [str(v) for v in value.values() if v] or [t.label("skipped_value")]
                 items.append({"label": q.label, "lines": lines})
+                continue
+            full = kind.export(q, value, t.flow, t.tz)
+            if isinstance(full, list):
+                items.append({"label": q.label, "lines": full})
             else:
-                items.append({"label": q.label, "value": full_value(t, q, value), "lines": None})
+                items.append({"label": q.label, "value": full, "lines": None})
         if items:
             sections.append({"title": section.title, "entries": items})
     title = " · ".join(
         p for p in (answers.get(QuestionId.COMPANY), answers.get(QuestionId.ROLE)) if p
     ) or t.label("unnamed")
-    letters = []
-    if QuestionId.LETTER_TOPIC in answers:
-        for letter in thank_you_letters(answers, sender=sender(t), tz=t.tz):
-            letters.append({"title": t.label("letter_title", name=letter.to_name), "body": letter.body})
+    letters = [
+        {"title": t.label("letter_title", name=letter.to_name), "body": letter.body}
+        for letter in (
+            thank_you_letters(answers, sender=sender(t), tz=t.tz)
+            if QuestionId.LETTER_TOPIC in answers
+            else []
+        )
+    ]
     sent_at = dates.stored_moment(answers.get(Fact.LETTER_SENT_AT))
     news = answers.get(Fact.NEWS) if answers.get(Fact.NEWS) in ("second", "offer", "rejected") else "waiting"
-    letter = dates.show_moment(sent_at, t.tz) if sent_at else None
+    sent = dates.show_moment(sent_at, t.tz) if sent_at else None
     facts = {
         t.label("export_status"): t.label(f"export_status_{interview.status}"),
         t.label("export_news"): t.label(f"outcome_{news}"),
-        t.label("export_letter"): letter or t.label("export_letter_unsent"),
+        t.label("export_letter"): sent or t.label("export_letter_unsent"),
     }
     return {"title": title, "facts": facts, "sections": sections, "letters": letters}
-
-
-def full_value(t: Turn, q: Any, value: Any) -> str:
-    if q.kind in ("datetime", "date", "scale", "yesno", "choice"):
-        return show_raw(t, q, value).strip("“”")
-    return str(value)
 
 
 @registry.command("offers")
@@ -119,7 +115,7 @@ def cmd_offers(t: Turn, _: Command) -> None:
     """Every offer side by side: base pay, the rest, the deadline, and where you stand."""
     if t.need("everything"):
         return
-    offers = [i for i in t.snap.everything if i.answers.get(Fact.NEWS) == "offer"]
+    offers = [i for i in t.everything if i.answers.get(Fact.NEWS) == "offer"]
     if not offers:
         t.say(t.msg("offers_none"))
         return
