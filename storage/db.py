@@ -211,7 +211,9 @@ class Database:
         if self.dialect == "sqlite":
             raw = self.engine.raw_connection()  # outside any transaction, which a checkpoint needs
             try:
-                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                driver = raw.driver_connection
+                assert driver is not None  # None only for a connection already closed or invalidated
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 raw.close()
 
