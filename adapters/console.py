@@ -11,8 +11,9 @@ import re
 import select
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.inputs import loose
 from bot.messages import Button, Incoming, Reply, UserKey
@@ -142,7 +143,7 @@ class ConsoleAdapter:
             try:
                 line = self._read_message()
             except Exception as exc:  # handed to the waiting coroutine
-                outcome: tuple = (future.set_exception, exc)
+                outcome: tuple[Callable[[Any], None], object] = (future.set_exception, exc)
             else:
                 outcome = (future.set_result, line)
             with contextlib.suppress(RuntimeError):  # the loop is already gone: nothing waits

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import re
 from typing import Any
 
 import discord
@@ -69,12 +70,15 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button], template=f"(?P<act
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ActionButton:
-        return cls(match["action"], item.label or "…")
+        label = item.label if isinstance(item, discord.ui.Button) else None  # discord.py passes a Button
+        return cls(match["action"], label or "…")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await interaction.client.debrief.on_button(interaction, self.action)  # type: ignore[attr-defined]
+        client = interaction.client
+        assert isinstance(client, DebriefClient)  # only DebriefClient registers this button
+        await client.debrief.on_button(interaction, self.action)
 
 
 def messages(reply: Reply) -> list[dict[str, Any]]:

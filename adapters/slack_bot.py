@@ -14,11 +14,12 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.async_app import AsyncApp
+from aiohttp.typedefs import Handler
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,6 +29,9 @@ from adapters.base import Turns
 from bot import actions
 from bot.messages import Incoming, Reply, UserKey
 from bot.service import ConversationService
+
+if TYPE_CHECKING:  # imported when Socket Mode starts: HTTP mode never loads it
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,7 @@ class SlackAdapter:
         self._signing_secret = signing_secret or ""
         self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
         self._runner: web.AppRunner | None = None
-        self._socket: Any = None
+        self._socket: AsyncSocketModeHandler | None = None
         self._register()
 
     # ------------------------------------------------------------------ lifecycle
@@ -126,7 +130,7 @@ class SlackAdapter:
         await self._turns.finish()
 
     @web.middleware
-    async def _signed_only(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def _signed_only(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Answer 401 to an event request Slack did not sign, before Bolt reads it.
 
         Bolt checks signatures too, but `int()`s the timestamp header (so `abc`, an empty value or
@@ -166,8 +170,10 @@ class SlackAdapter:
                     initial_comment=slack_blocks.escape(slack_blocks.plain(reply.text)),
                 )
                 continue
-            extra = {"thread_ts": thread_ts} if thread_ts else {}
-            await self.client.chat_postMessage(channel=channel, **slack_blocks.message(reply), **extra)
+            # The SDK leaves out arguments that are None, so a reply outside a thread has no thread_ts.
+            await self.client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts or None, **slack_blocks.message(reply)
+            )
 
     # ------------------------------------------------------------------ events
 
@@ -207,7 +213,7 @@ class SlackAdapter:
             self._profiles.popitem(last=False)
         return found
 
-    async def _on_message(self, event: dict, body: dict) -> None:
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # Only direct messages carry notes; edits, deletions and other bots' posts are not answers.
         if (
             event.get("channel_type") != "im"
@@ -219,7 +225,7 @@ class SlackAdapter:
             return
         self._later(event["user"], self._answer(event, body))
 
-    async def _answer(self, event: dict, body: dict) -> None:
+    async def _answer(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """A message in the DM: the person's profile (asked once), the turn, the replies."""
         name, tz = await self._profile(event["user"])
         incoming = Incoming(
@@ -231,13 +237,13 @@ class SlackAdapter:
         )
         await self._post(event["channel"], await self._turn(incoming))
 
-    async def _on_mention(self, event: dict, body: dict) -> None:
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """In a channel: a short threaded pointer, then the conversation moves to a DM."""
         if event.get("bot_id"):
             return
         self._later(event["user"], self._point_to_dm(event, body))
 
-    async def _point_to_dm(self, event: dict, body: dict) -> None:
+    async def _point_to_dm(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         name, tz = await self._profile(event["user"])
         greeting = Incoming(
@@ -253,12 +259,12 @@ class SlackAdapter:
         )
         await self.send(key, replies)
 
-    async def _on_home(self, event: dict, body: dict) -> None:
+    async def _on_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") not in (None, "home"):
             return
         self._later(event["user"], self._publish_home(event, body))
 
-    async def _publish_home(self, event: dict, body: dict) -> None:
+    async def _publish_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         _, tz = await self._profile(event["user"])
         replies = []
@@ -267,14 +273,14 @@ class SlackAdapter:
             replies += await asyncio.to_thread(self.service.look, look)
         await self.client.views_publish(user_id=event["user"], view=slack_blocks.home_view(replies))
 
-    async def _ack_only(self, ack: Any) -> None:
+    async def _ack_only(self, ack: AsyncAck) -> None:
         await ack()
 
-    async def _on_action(self, ack: Any, body: dict, action: dict) -> None:
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         self._later(body["user"]["id"], self._click(body, action))
         await ack()  # within 3 seconds; the work follows
 
-    async def _click(self, body: dict, action: dict) -> None:
+    async def _click(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         user = body["user"]
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         key = UserKey(PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"])
@@ -291,13 +297,13 @@ class SlackAdapter:
         else:  # a button on the App Home: answer in the DM
             await self.send(incoming.user, replies)
 
-    async def _on_command(self, ack: Any, command: dict) -> None:
+    async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         """/debrief [help|new|status|…], answered in the person's own DM with the bot: never in a
         shared channel, and the bot is no member of a DM between two people where it may be typed."""
         self._later(command["user_id"], self._command(command))
         await ack()
 
-    async def _command(self, command: dict) -> None:
+    async def _command(self, command: dict[str, Any]) -> None:
         key = UserKey(PLATFORM, command.get("team_id") or "-", command["user_id"])
         name, tz = await self._profile(command["user_id"])
         text = slack_blocks.unescape(command.get("text") or "").strip() or "help"

@@ -112,14 +112,15 @@ class NudgeDelivery:
             if wake > now:
                 nudge_store.retry_at(session, nudge.id, due=wake, attempts=nudge.attempts - 1)
                 return None
-            conversation, replies = self.service.step(
+            stepped, replies = self.service.step(
                 session,
                 user,
                 Input(kind="nudge", action=nudge.kind),
                 now=now,
                 subject_id=nudge.interview_id,
             )
-            repository.save_conversation(session, user, conversation, display_name=None, now=now)
+            assert stepped is not None  # None only after a confirmed "forget me", never for a nudge
+            repository.save_conversation(session, user, stepped, display_name=None, now=now)
         return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind) if replies else None
 
     def _prepare_fallback(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:

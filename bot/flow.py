@@ -7,7 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for the annotation alone: importing bot.dates loads dateparser
+    from bot.dates import Prefer
 
 TOTAL_STEPS = 6
 
@@ -38,7 +41,7 @@ class Question:
     suggestions: tuple[str, ...] = ()
     skip_words: tuple[str, ...] = ()
     skip_means_now: bool = False
-    prefer: str = "past"
+    prefer: Prefer = "past"  # which way an ambiguous date leans ("Friday")
     max_length: int | None = None
     max_items: int = 30
     next_item_prompt: str = ""

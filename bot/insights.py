@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import mean
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -41,7 +42,7 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _items(answers: dict, key: str) -> list[dict]:
+def _items(answers: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = answers.get(key)
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 

@@ -33,12 +33,12 @@ class Letter:
     body: str
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     """An answer as one trimmed string; a skipped (None) or odd value is ""."""
     return value.strip() if isinstance(value, str) else ""
 
 
-def _moment(value: Any) -> datetime | None:
+def _moment(value: object) -> datetime | None:
     """A stored ISO moment, or None when it is missing or unreadable."""
     try:
         return datetime.fromisoformat(value) if isinstance(value, str) and value else None

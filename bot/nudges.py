@@ -7,6 +7,7 @@ sent, so a reminder that has become irrelevant (the letter was marked sent) is n
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dates import add_business_days
@@ -81,7 +82,9 @@ def _iso(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | None, tz: ZoneInfo) -> dict:
+def _checkins(
+    answers: dict[str, Any], *, interview_at: datetime, second_at: datetime | None, tz: ZoneInfo
+) -> dict[str, datetime]:
     """ "Any news?" two business days after the stated decision date (else five after the interview
     or the second interview), again a week later, then "shall I stop asking?". A person who says
     "keep asking" starts a new round a week on, with new kinds so earlier rounds stay history."""
@@ -106,7 +109,7 @@ def _checkins(answers: dict, *, interview_at: datetime, second_at: datetime | No
     }
 
 
-def _apply_choices(wanted: dict[str, datetime], cursor: dict) -> None:
+def _apply_choices(wanted: dict[str, datetime], cursor: dict[str, Any]) -> None:
     """The person's own changes: reminders they cancelled, and snoozed ones (still relevant) moved."""
     for kind in cursor.get("dropped", []):
         wanted.pop(kind, None)
@@ -115,7 +118,9 @@ def _apply_choices(wanted: dict[str, datetime], cursor: dict) -> None:
             wanted[f"{kind}#{snooze['n']}"] = datetime.fromisoformat(snooze["due"])
 
 
-def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -> dict[str, datetime]:
+def _upcoming(
+    answers: dict[str, Any], *, tz: ZoneInfo, quiet: QuietHours, cursor: dict[str, Any]
+) -> dict[str, datetime]:
     """An interview announced beforehand: a short prep two hours before, the debrief 15 minutes after."""
     start = datetime.fromisoformat(answers[Fact.UPCOMING_START])
     end = _iso(answers.get(Fact.UPCOMING_END)) or start + timedelta(hours=1)
@@ -130,8 +135,8 @@ def _upcoming(answers: dict, *, tz: ZoneInfo, quiet: QuietHours, cursor: dict) -
 def planned(
     *,
     status: str,
-    answers: dict,
-    cursor: dict,
+    answers: dict[str, Any],
+    cursor: dict[str, Any],
     created_at: datetime,
     tz: ZoneInfo,
     quiet: QuietHours,
@@ -201,7 +206,7 @@ def planned(
 STALE_AFTER = timedelta(days=7)  # any nudge this overdue (a long outage) is history, not news
 
 
-def expired(kind: str, *, answers: dict, due: datetime, now: datetime, tz: ZoneInfo) -> bool:
+def expired(kind: str, *, answers: dict[str, Any], due: datetime, now: datetime, tz: ZoneInfo) -> bool:
     """Whether a due nudge has lost its point by `now`: prep for a meeting that has begun, a
     deadline that has passed, or anything a week overdue. Checked just before sending."""
     if now - due > STALE_AFTER:
@@ -215,5 +220,7 @@ def expired(kind: str, *, answers: dict, due: datetime, now: datetime, tz: ZoneI
         if base.startswith(prefix) and moment is not None and now >= moment:
             return True
     deadline = answers.get(QuestionId.OFFER_DEADLINE)
+    if not (base.startswith("offer_deadline") and deadline):
+        return False
     today = now.astimezone(tz).date()  # the deadline is a day in the person's own calendar
-    return base.startswith("offer_deadline") and bool(deadline) and today > date.fromisoformat(deadline)
+    return today > date.fromisoformat(deadline)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.delivery import NudgeDelivery, PreparedNudge
-from bot.messages import UserKey
+from bot.messages import Reply, UserKey
 from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
 
-Send = Callable[..., object]  # an adapter's `async send(user, replies)`
+Send = Callable[[UserKey, list[Reply]], Awaitable[object]]  # an adapter's `async send(user, replies)`
 EVENTS_KEPT = timedelta(days=7)  # platforms redeliver within minutes; a week is plenty
 
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from bot.engine.cursor import step_of
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
 from bot.messages import Incoming, Reply
-from bot.model import Input, Interview, QuietHours, Snapshot, UserKey
+from bot.model import Input, Interview, NudgeView, QuietHours, Snapshot, UserKey
 from storage import nudge_store, repository
 from storage.db import Database, retry_transient
 from storage.models import User
@@ -95,7 +96,10 @@ class ConversationService:
 
         The rows are gone by now, so a failure here is logged for the operator, not told as a crash.
         """
-        steps = [self.db.erase_deleted, *(partial(listener, user) for listener in self._forget_listeners)]
+        steps: list[Callable[[], None]] = [
+            self.db.erase_deleted,
+            *(partial(listener, user) for listener in self._forget_listeners),
+        ]
         for step in steps:
             try:
                 step()
@@ -151,14 +155,14 @@ class ConversationService:
         now: datetime,
         subject_id: str | None = None,
         display_name: str | None = None,
-    ) -> tuple[dict | None, list[Reply]]:
+    ) -> tuple[dict[str, Any] | None, list[Reply]]:
         """Step the engine (again after a follow-up), saving every interview it changed.
 
         Returns the new conversation, or None when the person asked to be forgotten and was.
         """
         conversation = user.conversation or engine.new_conversation()
         replies: list[Reply] = []
-        extra: dict = {}
+        extra: dict[str, Any] = {}  # what a turn asked for (Outcome.needs): Snapshot fields by name
         steps = 0
         while steps <= _MAX_FOLLOW_UPS:
             active = repository.load_interview(session, user, conversation.get("active"))
@@ -202,17 +206,21 @@ class ConversationService:
             subject_id = actions.subject_of(step_input.action)
         return conversation, replies
 
-    def _load(self, session: Session, user: User, what: str, *, now: datetime) -> tuple:
+    def _load(
+        self, session: Session, user: User, what: str, *, now: datetime
+    ) -> tuple[NudgeView, ...] | tuple[Interview, ...]:
         if what == "nudges":
             return nudge_store.views_for(session, user.id, sent_since=now - RECENT_SENT)
         return repository.all_interviews(session, user)
 
-    def _replan_all(self, session: Session, user: User, conversation: dict, *, now: datetime) -> None:
+    def _replan_all(
+        self, session: Session, user: User, conversation: dict[str, Any], *, now: datetime
+    ) -> None:
         """A new time zone moves every reminder to the same local time in the new zone."""
         for interview in repository.all_interviews(session, user):
             self._plan(session, user, interview, conversation, now=now)
 
-    def timezone_of(self, conversation: dict) -> str:
+    def timezone_of(self, conversation: dict[str, Any]) -> str:
         return conversation.get("timezone") or self.default_timezone
 
     def _save_interview(
@@ -220,7 +228,7 @@ class ConversationService:
         session: Session,
         user: User,
         interview: Interview,
-        conversation: dict,
+        conversation: dict[str, Any],
         *,
         before: Interview | None,
         now: datetime,
@@ -235,12 +243,18 @@ class ConversationService:
             nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
     def _plan(
-        self, session: Session, user: User, interview: Interview, conversation: dict, *, now: datetime
+        self,
+        session: Session,
+        user: User,
+        interview: Interview,
+        conversation: dict[str, Any],
+        *,
+        now: datetime,
     ) -> None:
         wanted = self._wanted(interview, conversation)
         nudge_store.plan(session, user_pk=user.id, interview_id=interview.id, wanted=wanted, now=now)
 
-    def _wanted(self, interview: Interview, conversation: dict) -> dict[str, datetime]:
+    def _wanted(self, interview: Interview, conversation: dict[str, Any]) -> dict[str, datetime]:
         return self.policy(interview, tz=zone(self.timezone_of(conversation)))
 
     def policy(self, interview: Interview, *, tz: ZoneInfo) -> dict[str, datetime]:

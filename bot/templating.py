@@ -8,12 +8,10 @@ misspelt in a template is still caught.
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import ChainableUndefined, Environment, PackageLoader, Template, Undefined
 
 
-def _blank_none(value: Any) -> Any:
+def _blank_none(value: object) -> object:
     """What a `{{ ... }}` prints: None (a skipped answer) prints as nothing."""
     return "" if value is None else value
 

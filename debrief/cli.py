@@ -7,11 +7,17 @@ import asyncio
 import logging
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
 
 from bot import logs
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
+
+if TYPE_CHECKING:  # the adapters and the service load only for the command that needs them
+    from adapters.base import Adapter
+    from bot.service import ConversationService
 
 log = logging.getLogger("debrief")
 MIN_SWEEP_S = 0.2
@@ -71,9 +77,9 @@ def _run(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> 
     return _serve(settings)
 
 
-def _platforms(settings: Settings, service: Any) -> dict[str, Any]:
+def _platforms(settings: Settings, service: ConversationService) -> dict[str, Adapter]:
     """An adapter for each platform whose token is set, by platform name."""
-    adapters: dict[str, Any] = {}
+    adapters: dict[str, Adapter] = {}
     if settings.slack_bot_token is not None:
         from adapters.slack_bot import SlackAdapter
 
@@ -98,7 +104,7 @@ def _platforms(settings: Settings, service: Any) -> dict[str, Any]:
     return adapters
 
 
-def _secret(value: Any) -> str | None:
+def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
@@ -148,12 +154,12 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
-async def _start_all(adapters: dict[str, Any]) -> None:
+async def _start_all(adapters: dict[str, Adapter]) -> None:
     for adapter in adapters.values():
         await adapter.start()
 
 
-async def _stop_all(adapters: dict[str, Any]) -> None:
+async def _stop_all(adapters: dict[str, Adapter]) -> None:
     """Stop every adapter at once: each waits for its own turns in flight, so the waits overlap
     instead of adding up. A failure is raised once all have stopped."""
     results = await asyncio.gather(*(adapter.stop() for adapter in adapters.values()), return_exceptions=True)

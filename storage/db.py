@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -114,7 +115,7 @@ def retry_transient(work: Callable[[], T], *, attempts: int = 2) -> T:
     return work()
 
 
-def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy, not the driver, decide when transactions begin (see _sqlite_begin).
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
@@ -142,7 +143,7 @@ def _private_sqlite_file(path: Path) -> None:
         raise DatabaseError(f"cannot create the database file {path}: {exc.strerror}") from exc
 
 
-def _sqlite_begin(conn: Any) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     # BEGIN IMMEDIATE takes the write lock at the start of a turn, so two processes' turns never
     # interleave and a read-then-write never fails half-way with "database is locked".
     conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -211,7 +212,9 @@ class Database:
         if self.dialect == "sqlite":
             raw = self.engine.raw_connection()  # outside any transaction, which a checkpoint needs
             try:
-                raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                driver = raw.driver_connection
+                assert driver is not None  # None only for a connection already closed or invalidated
+                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 raw.close()
 

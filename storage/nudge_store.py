@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -110,7 +111,7 @@ def claim_due(
 
 def finish(session: Session, nudge_id: int, *, status: str, now: datetime) -> None:
     """Record what became of a claimed nudge: sent, skipped (no longer relevant) or failed."""
-    values: dict = {"status": status}
+    values: dict[str, Any] = {"status": status}
     if status == SENT:
         values["sent_at"] = now
     session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
@@ -121,7 +122,7 @@ def retry_at(session: Session, nudge_id: int, *, due: datetime, attempts: int | 
 
     `attempts` undoes the claim's count when nothing was tried (waiting is no failed attempt).
     """
-    values: dict = {"status": PENDING, "due_at": due}
+    values: dict[str, Any] = {"status": PENDING, "due_at": due}
     if attempts is not None:
         values["attempts"] = attempts
     session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast, overload
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, CursorResult, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import model as domain
 from bot.model import Fact, QuestionId, UserKey
-from storage.models import Interview, ProcessedEvent, User
+from storage.models import Base, Interview, ProcessedEvent, User
 
 
-def _insert(session: Session, table: Any) -> Any:
+def _insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
@@ -42,10 +42,15 @@ def claim_event(session: Session, *, platform: str, event_id: str, now: datetime
 
 def prune_events(session: Session, *, before: datetime) -> int:
     """Forget processed event ids older than `before`; returns how many were removed."""
-    return session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)).rowcount
+    # Session.execute is typed to return a Result, but a bulk DELETE gives the CursorResult that
+    # has the row count (SQLAlchemy's own documentation suggests this cast).
+    result = cast(
+        CursorResult[Any], session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < before))
+    )
+    return result.rowcount
 
 
-def _identity(key: UserKey) -> Any:
+def _identity(key: UserKey) -> ColumnElement[bool]:
     return (User.platform == key.platform) & (User.workspace == key.workspace) & (User.user_id == key.user_id)
 
 
@@ -84,7 +89,14 @@ def load_interview(session: Session, user: User, interview_id: str | None) -> In
     ).first()
 
 
+@overload
+def to_domain(row: Interview) -> domain.Interview: ...
+@overload
+def to_domain(row: None) -> None: ...
+@overload
+def to_domain(row: Interview | None) -> domain.Interview | None: ...
 def to_domain(row: Interview | None) -> domain.Interview | None:
+    """The plain interview the engine reads, for a row (or no interview for no row)."""
     if row is None:
         return None
     return domain.Interview(
