@@ -178,7 +178,7 @@ class DateTimeKind(Kind):
         ahead, now = q.prefer == "future", ctx.now
         if loose(text) in ctx.now_words and not ahead:
             return Parsed(now.isoformat())
-        moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer="future" if ahead else "past")
+        moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer)
         shown = short(text, 60)
         if moment is None:
             return Problem("bad_date", {"text": shown, "example": "Tuesday 10am" if ahead else "today 2pm"})

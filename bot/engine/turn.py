@@ -17,7 +17,8 @@ from bot.messages import Attachment, Button, Reply
 from bot.model import Conversation, Cursor, Input, Interview, NudgeView, Outcome, Position, Snapshot
 
 
-def new_conversation() -> Conversation:
+def new_conversation() -> dict[str, Any]:
+    """A person's conversation before their first turn, in its stored form (plain JSON; see Conversation)."""
     return {"active": None, "mode": None, "welcomed": False}
 
 
