@@ -215,9 +215,7 @@ class DateKind(DateTimeKind):
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         if loose(text) in q.skip_words or loose(text) in map(loose, q.suggestions):
             return Parsed(None)
-        day = dates.parse_day(
-            text, now=ctx.now, tz=ctx.tz, prefer="future" if q.prefer == "future" else "past"
-        )
+        day = dates.parse_day(text, now=ctx.now, tz=ctx.tz, prefer=q.prefer)
         today = ctx.now.astimezone(ctx.tz).date()
         if day is None:
             return Problem("bad_date", {"text": short(text, 60), "example": "next Friday"})
