@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot import actions, engine, nudges
+from bot import actions, engine
 from bot.dates import find_zone, zone
-from bot.engine.cursor import step_of
+from bot.engine.cursor import nudge_plan, step_of
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
 from bot.messages import Incoming, Reply
@@ -258,15 +258,7 @@ class ConversationService:
         return self.policy(interview, tz=zone(self.timezone_of(conversation)))
 
     def policy(self, interview: Interview, *, tz: ZoneInfo) -> dict[str, datetime]:
-        return nudges.planned(
-            status=interview.status,
-            answers=interview.answers,
-            cursor=interview.cursor,
-            created_at=interview.created_at,
-            tz=tz,
-            quiet=self.quiet_hours,
-            step=step_of(interview, self.flow),
-        )
+        return nudge_plan(interview, tz=tz, quiet=self.quiet_hours, flow=self.flow)
 
     def forget_events_before(self, before: datetime) -> int:
         """Daily upkeep: forget processed event ids from before `before`, then let PostgreSQL reuse

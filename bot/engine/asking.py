@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot import actions, dates, timing
 from bot.answers import short
-from bot.engine.cursor import button_token, current_value, interviewer_names, pending_question
+from bot.engine.cursor import button_token, current_value, interviewer_names, nudge_plan, pending_question
 from bot.engine.kinds import BUTTON_LABEL_MAX, Offering, kind_of
 from bot.engine.turn import Turn
 from bot.flow import Option, Question
 from bot.letters import Letter, thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import NudgeView, QuestionId
-from bot.nudges import family, planned
+from bot.nudges import family
 
 
 class _Values(dict[str, str]):
@@ -189,15 +190,8 @@ def nudge_values(t: Turn) -> dict[str, str]:
 
 
 def planned_now(t: Turn) -> dict[str, datetime]:
-    return planned(
-        status=t.status,
-        answers=t.answers,
-        cursor=dict(t.cursor),
-        created_at=t.subject.created_at,
-        tz=t.tz,
-        quiet=t.snap.quiet_hours,
-        step=t.flow.section_of[t.at["q"]].step if t.pos else 1,
-    )
+    working = replace(t.subject, answers=t.answers, cursor=dict(t.cursor), status=t.status)
+    return nudge_plan(working, tz=t.tz, quiet=t.snap.quiet_hours, flow=t.flow)
 
 
 def kind_label(t: Turn, kind: str) -> str:

@@ -5,17 +5,15 @@ A position is {"q": question id, "item": list index or None, "field": list field
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.engine.kinds import KINDS
 from bot.engine.turn import Turn
 from bot.flow import TOTAL_STEPS, Flow, Question, load_flow
-from bot.model import (
-    Interview,
-    InterviewStatus,
-    Position,
-    QuestionId,
-)
+from bot.model import Interview, InterviewStatus, Position, QuestionId, QuietHours
+from bot.nudges import planned
 
 
 def editable_questions(t: Turn) -> list[Question]:
@@ -132,3 +130,19 @@ def step_of(interview: Interview, flow: Flow | None = None) -> int:
 
 def progress_bar(step_number: int) -> str:
     return "▰" * step_number + "▱" * (TOTAL_STEPS - step_number)
+
+
+def nudge_plan(
+    interview: Interview, *, tz: ZoneInfo, quiet: QuietHours, flow: Flow | None = None
+) -> dict[str, datetime]:
+    """Every nudge this interview wants now, by kind: the one place the policy (bot.nudges.planned) is
+    asked, by the engine about its working copy and by the service about what it saved."""
+    return planned(
+        status=interview.status,
+        answers=interview.answers,
+        cursor=interview.cursor,
+        created_at=interview.created_at,
+        tz=tz,
+        quiet=quiet,
+        step=step_of(interview, flow),
+    )
