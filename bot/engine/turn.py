@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from bot import dates
 from bot.flow import Flow
@@ -20,6 +20,15 @@ from bot.model import Conversation, Cursor, Input, Interview, NudgeView, Outcome
 def new_conversation() -> dict[str, Any]:
     """A person's conversation before their first turn, in its stored form (plain JSON; see Conversation)."""
     return {"active": None, "mode": None, "welcomed": False}
+
+
+T = TypeVar("T")
+
+
+def _present(value: T | None, missing: str) -> T:
+    if value is None:
+        raise LookupError(missing)
+    return value
 
 
 class Turn:
@@ -80,50 +89,36 @@ class Turn:
     def set_pos(self, pos: Position | None) -> None:
         self.cursor["pos"] = pos
 
+    # What a handler that only runs in a certain situation reads; absent, it is a bug in that handler.
     @property
     def subject(self) -> Interview:
-        """The interview this turn is about, for handlers that only run with one (nudges, their buttons)."""
-        if self.iv is None:
-            raise LookupError("this handler needs an interview")
-        return self.iv
+        """The interview this turn is about (nudges and their buttons always have one)."""
+        return _present(self.iv, "this handler needs an interview")
 
     @property
     def at(self) -> Position:
-        """The pending position, for the handlers that only run while a question waits."""
-        pos = self.pos
-        if pos is None:
-            raise LookupError("this handler needs a pending question")
-        return pos
+        """The pending position, while a question waits."""
+        return _present(self.pos, "this handler needs a pending question")
 
     @property
     def item(self) -> int:
         """The pending item (list entry or interviewer), for questions asked once per item."""
-        item = self.at["item"]
-        if item is None:
-            raise LookupError("the pending question is not asked per item")
-        return item
+        return _present(self.at["item"], "the pending question is not asked per item")
 
     @property
     def field(self) -> str:
         """The pending field of a list question's item."""
-        field = self.at["field"]
-        if field is None:
-            raise LookupError("the pending question is not a list")
-        return field
+        return _present(self.at["field"], "the pending question is not a list")
 
     @property
     def nudges(self) -> tuple[NudgeView, ...]:
-        """The person's reminders; a handler asks for them with `need("nudges")` first."""
-        if self.snap.nudges is None:
-            raise LookupError('call need("nudges") first')
-        return self.snap.nudges
+        """The person's reminders, once `need("nudges")` has had them loaded."""
+        return _present(self.snap.nudges, 'call need("nudges") first')
 
     @property
     def everything(self) -> tuple[Interview, ...]:
-        """Every interview in full; a handler asks for them with `need("everything")` first."""
-        if self.snap.everything is None:
-            raise LookupError('call need("everything") first')
-        return self.snap.everything
+        """Every interview in full, once `need("everything")` has had them loaded."""
+        return _present(self.snap.everything, 'call need("everything") first')
 
     def need(self, what: str) -> bool:
         """True when the turn must stop and be run again with `what` ("nudges", "everything") loaded."""
