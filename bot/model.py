@@ -202,7 +202,7 @@ class Interview:
 
     @property
     def company(self) -> str:
-        return self.answers.get("company") or "this interview"
+        return self.answers.get(QuestionId.COMPANY) or "this interview"
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,11 @@ def nudge_checkin(t: Turn, kind: str) -> None:
             ),
         )
         return
-    t.say(
-        t.msg("nudge_checkin", **nudge_values(t)),
-        # Each button carries the news as it stood when asked, so an old check-in clicked
-        # later cannot overwrite what has been told since.
-        iv_buttons(t, *((f"news_{news}", f"news:{news}:{t.answers.get('news') or 'none'}") for news in NEWS)),
-    )
+    # Each button carries the news as it stood when asked, so an old check-in clicked
+    # later cannot overwrite what has been told since.
+    known = t.answers.get(Fact.NEWS) or "none"
+    buttons = iv_buttons(t, *((f"news_{news}", f"news:{news}:{known}") for news in NEWS))
+    t.say(t.msg("nudge_checkin", **nudge_values(t)), buttons)
 
 
 @registry.nudge(NudgeFamily.SECOND)

@@ -130,7 +130,7 @@ def cmd_offers(t: Turn, _: Command) -> None:
                 base=answers.get(QuestionId.OFFER_BASE) or "?",
                 extras=answers.get(QuestionId.OFFER_EXTRAS) or "—",
                 deadline=dates.show_day(deadline) if deadline else "—",
-                decision=t.label(f"decision_{answers.get('offer_decision') or 'think'}"),
+                decision=t.label(f"decision_{answers.get(QuestionId.OFFER_DECISION) or 'think'}"),
             )
         )
     t.say("\n".join(lines))
