@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,21 +16,32 @@ from bot.service import ConversationService
 MAYA = UserKey("console", "local", "maya")
 
 
-@dataclass
-class Chat:
-    """One person talking to the service; `last` is the rendered text of the latest turn."""
+class Talking:
+    """What a chat does whatever answers it: type, click, open, and read the console's rendering.
 
-    service: ConversationService
-    user: UserKey = MAYA
-    display_name: str | None = "Maya"
-    replies: list[Reply] = field(default_factory=list)
+    A subclass says how a turn is answered (`handle`), how due nudges arrive and how the clock moves.
+    """
+
+    user: UserKey
+    display_name: str | None
+    replies: list[Reply]
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        raise NotImplementedError
+
+    def deliver_nudges(self) -> str:
+        """One scheduler sweep: show every due nudge, so its buttons can be clicked."""
+        raise NotImplementedError
+
+    def advance(self, **delta: float) -> None:
+        raise NotImplementedError
 
     @property
     def last(self) -> str:
         return render(self.replies)
 
     def say(self, text: str, *, event_id: str | None = None) -> str:
-        self.replies = self.service.handle(
+        self.replies = self.handle(
             Incoming(user=self.user, text=text, event_id=event_id, display_name=self.display_name)
         )
         return self.last
@@ -43,7 +55,7 @@ class Chat:
         return self.press(matches[0].action)
 
     def press(self, action: str, *, event_id: str | None = None) -> str:
-        self.replies = self.service.handle(
+        self.replies = self.handle(
             Incoming(
                 user=self.user,
                 kind="action",
@@ -60,10 +72,27 @@ class Chat:
         return self.last
 
     def open(self) -> str:
-        self.replies = self.service.handle(
-            Incoming(user=self.user, kind="open", display_name=self.display_name)
-        )
+        self.replies = self.handle(Incoming(user=self.user, kind="open", display_name=self.display_name))
         return self.last
+
+
+@dataclass
+class Chat(Talking):
+    """One person talking to the real service; `last` is the rendered text of the latest turn."""
+
+    service: ConversationService
+    user: UserKey = MAYA
+    display_name: str | None = "Maya"
+    replies: list[Reply] = field(default_factory=list)
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        return self.service.handle(incoming)
+
+    def deliver_nudges(self) -> str:
+        return self.receive(deliver_due(self.service))
+
+    def advance(self, **delta: float) -> None:
+        self.service.clock.advance(**delta)
 
 
 def deliver_due(service: ConversationService) -> list[Reply]:
@@ -81,29 +110,64 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
 
 
-def run_transcript(path: Path, chat: Chat) -> None:
+TRANSCRIPTS = Path(__file__).parent / "transcripts"
+SETUPS = TRANSCRIPTS / "setup"
+_SERVICE_ONLY = "! service only:"
+
+
+def transcripts() -> list[Path]:
+    """Every transcript, by name (a set-up under transcripts/setup/ is not one)."""
+    return sorted(TRANSCRIPTS.glob("*.txt"))
+
+
+def service_only(path: Path) -> str | None:
+    """Why the transcript needs the real service (its `! service only: why` line), or None."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(_SERVICE_ONLY):
+            return line.removeprefix(_SERVICE_ONLY).strip()
+    return None
+
+
+def _lines(path: Path) -> Iterator[tuple[str, str]]:
+    """The transcript's lines as (where, line), each `! setup NAME` replaced by that set-up's lines.
+
+    A set-up only types and clicks: what it leads to is checked by the transcripts that use it.
+    """
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line, where = raw.rstrip(), f"{path.name}:{lineno}"
+        if line.startswith("! setup "):
+            setup = SETUPS / f"{line.removeprefix('! setup ').strip()}.txt"
+            for inner_where, inner in _lines(setup):
+                if inner.startswith("<"):
+                    raise ValueError(
+                        f"{inner_where}: a set-up checks nothing; move {inner!r} to a transcript"
+                    )
+                yield inner_where, inner
+        elif line.startswith(_SERVICE_ONLY):
+            continue
+        elif line and not line.startswith("#"):
+            yield where, line
+
+
+def run_transcript(path: Path, chat: Talking) -> None:
     """Play a transcript file: `> text` is typed, `[Label]` is clicked, `< text` must appear in the reply.
 
-    `<!` means the text must NOT appear; `~ 2h` moves the clock (needs chat.service.clock.advance);
-    `@ nudges` delivers the nudges due by then, as the scheduler would.
+    `<!` means the text must NOT appear; `~ 2h` moves the clock; `@ nudges` delivers the nudges due
+    by then, as the scheduler would. `! setup NAME` plays transcripts/setup/NAME.txt first, and
+    `! service only: why` says why the pure-engine runner (tests/engine_chat.py) cannot play it.
     """
-    expected: list[tuple[int, str, bool]] = []
+    expected: list[tuple[str, str, bool]] = []
     sent = ""
 
     def check() -> None:
-        for lineno, want, present in expected:
+        for where, want, present in expected:
             found = loose(want) in loose(chat.last)
             if found != present:
                 verb = "missing" if present else "unexpected"
-                raise AssertionError(
-                    f"{path.name}:{lineno}: {verb} {want!r} after {sent!r}; the bot said:\n{chat.last}"
-                )
+                raise AssertionError(f"{where}: {verb} {want!r} after {sent!r}; the bot said:\n{chat.last}")
         expected.clear()
 
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.rstrip()
-        if not line or line.startswith("#"):
-            continue
+    for where, line in _lines(path):
         if line.startswith(("> ", ">")) and not line.startswith(">>"):
             check()
             sent = line[2:] if line.startswith("> ") else line[1:]
@@ -113,17 +177,17 @@ def run_transcript(path: Path, chat: Chat) -> None:
             sent = line
             chat.click(line[1:-1])
         elif line.startswith("<! "):
-            expected.append((lineno, line[3:].replace("\\n", "\n"), False))
+            expected.append((where, line[3:].replace("\\n", "\n"), False))
         elif line.startswith("< "):
-            expected.append((lineno, line[2:].replace("\\n", "\n"), True))
+            expected.append((where, line[2:].replace("\\n", "\n"), True))
         elif line == "@ nudges":
             check()
             sent = line
-            chat.receive(deliver_due(chat.service))
+            chat.deliver_nudges()
         elif line.startswith("~ "):
             check()
             amount, unit = re.fullmatch(r"(\d+)\s*([hmd])", line[2:].strip()).groups()
-            chat.service.clock.advance(**{{"h": "hours", "m": "minutes", "d": "days"}[unit]: int(amount)})
+            chat.advance(**{{"h": "hours", "m": "minutes", "d": "days"}[unit]: int(amount)})
         else:
-            raise ValueError(f"{path.name}:{lineno}: cannot read {line!r}")
+            raise ValueError(f"{where}: cannot read {line!r}")
     check()
