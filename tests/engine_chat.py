@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot import engine
-from bot.cursor import step_of
+from bot import actions, engine
+from bot.engine.cursor import step_of
 from bot.flow import Flow, load_flow
 from bot.messages import Incoming, Reply
 from bot.model import Fact, Input, Interview, InterviewSummary, QuestionId, Snapshot, UserKey
@@ -46,15 +46,6 @@ def _column(answers: dict[str, Any], key: str) -> str | None:
 
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
-
-
-def _subject_of(action: str | None) -> str | None:
-    """The interview a button is about: the id in `iv:<interview id>:<verb>…` (bot/actions.py's
-    documented shape, which adapters route by too)."""
-    kind, _, rest = (action or "").partition(":")
-    if kind != "iv":
-        return None
-    return rest.partition(":")[0] or None
 
 
 @dataclass
@@ -128,7 +119,7 @@ class EngineChat(Talking):
         now = self.clock()
         conversation = _stored(memory.conversation) or engine.new_conversation()
         step_input = Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
-        subject_id = _subject_of(incoming.action)
+        subject_id = actions.subject_of(incoming.action)
         display_name = incoming.display_name or memory.display_name
         replies: list[Reply] = []
         loaded: dict[str, Any] = {}
@@ -161,7 +152,7 @@ class EngineChat(Talking):
             if outcome.follow_up is None or follow_ups == MAX_FOLLOW_UPS:
                 break
             step_input, loaded, follow_ups = outcome.follow_up, {}, follow_ups + 1
-            subject_id = _subject_of(step_input.action)
+            subject_id = actions.subject_of(step_input.action)
         memory.conversation = conversation
         memory.display_name = (incoming.display_name or memory.display_name or "")[:200] or None
         return replies

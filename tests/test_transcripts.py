@@ -3,8 +3,8 @@
 Each transcript is played by two runners: the real service on a SQLite file (`service`), and the
 pure engine over dicts (`engine`, tests/engine_chat.py), which needs no database and runs in
 milliseconds. A transcript that reads what only the service keeps says `! service only: why`, and
-the engine runner skips it. Time one runner with
-`pytest tests/test_transcripts.py -k "test_transcript and engine" --durations=0`.
+only the service plays it. Time one runner with
+`pytest tests/test_transcripts.py -k on_the_engine --durations=0`.
 """
 
 from __future__ import annotations
@@ -17,20 +17,21 @@ from tests.engine_chat import EngineChat, NeedsTheService, SideBySide
 TRANSCRIPTS = transcripts()
 
 
-@pytest.mark.parametrize("runner", ["service", "engine"])
+BOTH = [p for p in TRANSCRIPTS if not service_only(p)]
+
+
 @pytest.mark.parametrize("path", TRANSCRIPTS, ids=[p.stem for p in TRANSCRIPTS])
-def test_transcript(path, runner, request):
-    if runner == "service":
-        chat = Chat(request.getfixturevalue("service"))
-    elif reason := service_only(path):
-        pytest.skip(f"service only: {reason}")
-    else:
-        chat = EngineChat()
+def test_transcript_on_the_service(path, service):
+    chat = Chat(service)
     run_transcript(path, chat)
     assert chat.replies  # the last turn said something (run_transcript checked what)
 
 
-BOTH = [p for p in TRANSCRIPTS if not service_only(p)]
+@pytest.mark.parametrize("path", BOTH, ids=[p.stem for p in BOTH])
+def test_transcript_on_the_engine(path):
+    chat = EngineChat()
+    run_transcript(path, chat)
+    assert chat.replies
 
 
 @pytest.mark.parametrize("path", BOTH, ids=[p.stem for p in BOTH])
