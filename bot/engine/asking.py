@@ -59,10 +59,10 @@ def prompt_values(t: Turn) -> _Values:
         if (q.per_interviewer or q.id == QuestionId.LETTER_EDIT) and index < len(names):
             person = names[index]
     return _Values(
-        company=t.answers.get(QuestionId.COMPANY) or "the company",
-        role=t.answers.get(QuestionId.ROLE) or "the role",
-        interviewer=person or "your interviewer",
-        name=person or "the hiring team",
+        company=t.answers.get(QuestionId.COMPANY) or t.label("some_company"),
+        role=t.answers.get(QuestionId.ROLE) or t.label("some_role"),
+        interviewer=person or t.label("your_interviewer"),
+        name=person or t.label("hiring_team"),
         item=item,
         last=last,
     )
@@ -184,8 +184,8 @@ def nudge_values(t: Turn) -> dict[str, str]:
     names = interviewer_names(t)
     return {
         "company": t.subject.company,
-        "role": t.answers.get(QuestionId.ROLE) or "the role",
-        "names": " and ".join(names) if names else "the hiring team",
+        "role": t.answers.get(QuestionId.ROLE) or t.label("some_role"),
+        "names": " and ".join(names) if names else t.label("hiring_team"),
     }
 
 
