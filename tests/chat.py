@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from bot.service import ConversationService
 MAYA = UserKey("console", "local", "maya")
 
 
-class Talking:
+class Talking(ABC):
     """What a chat does whatever answers it: type, click, open, and read the console's rendering.
 
     A subclass says how a turn is answered (`handle`), how due nudges arrive and how the clock moves.
@@ -26,15 +27,15 @@ class Talking:
     display_name: str | None
     replies: list[Reply]
 
-    def handle(self, incoming: Incoming) -> list[Reply]:
-        raise NotImplementedError
+    @abstractmethod
+    def handle(self, incoming: Incoming) -> list[Reply]: ...
 
+    @abstractmethod
     def deliver_nudges(self) -> str:
         """One scheduler sweep: show every due nudge, so its buttons can be clicked."""
-        raise NotImplementedError
 
-    def advance(self, **delta: float) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def advance(self, **delta: float) -> None: ...
 
     @property
     def last(self) -> str:
