@@ -21,7 +21,7 @@ def read(question_id: str, text: str, options=()):
         flow.question(question_id),
         text,
         options=list(options),
-        now_words=flow.words["now"],
+        words=flow.words,
         now=NOW,
         tz=BERLIN,
     )

@@ -146,7 +146,7 @@ def answer_text(t: Turn, text: str) -> None:
     options = [o for _, o in options_for(t, fq)]
     if fq.per_interviewer and (same := answers.match_option(options, text)) and same.value == "same":
         text = (t.answers.get(fq.id) or {}).get(str(t.item - 1)) or text
-    result = parse_answer(fq, text, options=options, now_words=t.flow.words["now"], now=t.now, tz=t.tz)
+    result = parse_answer(fq, text, options=options, words=t.flow.words, now=t.now, tz=t.tz)
     if isinstance(result, answers.Problem):
         retry(t, result.key, **result.values)
     else:

@@ -8,14 +8,15 @@ Kinds are pure: what they need of the turn comes in as plain data (`Reading`, `O
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from bot import dates
-from bot.answers import Parsed, Problem, match_option, person, short
+from bot.answers import Parsed, Problem, person, short
+from bot.choosing import Ambiguous, choose
 from bot.flow import Flow, Option, Question
 from bot.inputs import loose
 
@@ -33,7 +34,7 @@ class Reading:
     """What reading an answer may need besides the words: the options offered, and the moment."""
 
     options: list[Option]
-    now_words: tuple[str, ...]
+    words: Mapping[str, tuple[str, ...]]  # the content's [words]: yes, no, now, hedges, ordinals…
     now: datetime
     tz: ZoneInfo
 
@@ -115,9 +116,11 @@ class ChoiceKind(Kind):
     stores_option = True
 
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
-        option = match_option(ctx.options, text)
-        if option is not None:
-            return Parsed(option.value, option)
+        chosen = choose(ctx.options, text, ctx.words)
+        if isinstance(chosen, Ambiguous):
+            return Problem("which_option", {"first": chosen.first.label, "second": chosen.second.label})
+        if chosen is not None:
+            return Parsed(chosen.value, chosen)
         return self.unmatched(q, text)
 
     def unmatched(self, q: Question, text: str) -> Parsed | Problem:
@@ -176,7 +179,7 @@ class DateTimeKind(Kind):
 
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         ahead, now = q.prefer == "future", ctx.now
-        if loose(text) in ctx.now_words and not ahead:
+        if loose(text) in ctx.words.get("now", ()) and not ahead:
             return Parsed(now.isoformat())
         moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer)
         shown = short(text, 60)
@@ -213,7 +216,12 @@ class DateKind(DateTimeKind):
     name = "date"
 
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
-        if loose(text) in q.skip_words or loose(text) in map(loose, q.suggestions):
+        said = loose(text)
+        if (
+            said in q.skip_words
+            or said in ctx.words.get("dont_know", ())
+            or said in map(loose, q.suggestions)
+        ):
             return Parsed(None)
         day = dates.parse_day(text, now=ctx.now, tz=ctx.tz, prefer=q.prefer)
         today = ctx.now.astimezone(ctx.tz).date()
@@ -276,9 +284,9 @@ def parse_answer(
     text: str,
     *,
     options: list[Option],
-    now_words: tuple[str, ...],
+    words: Mapping[str, tuple[str, ...]],
     now: datetime,
     tz: ZoneInfo,
 ) -> Parsed | Problem:
     """Read `text` as an answer to `question` (or to the list field being asked)."""
-    return kind_of(question).parse(question, text, Reading(options, now_words, now, tz))
+    return kind_of(question).parse(question, text, Reading(options, words, now, tz))

@@ -1,0 +1,218 @@
+"""A corpus of everyday answers, typed the way people type on a phone, and how each must be read.
+
+Table-driven and run on the pure readers and engine, so it takes seconds; add a line whenever a
+misreading is found. Each row: the question it answers, what was typed, and the reading expected
+(a stored value, or `Problem:<message key>` for an answer that is asked again with that message).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import dates
+from bot.answers import Problem
+from bot.engine.kinds import parse_answer
+from bot.flow import Option, load_flow
+from bot.inputs import loose
+from tests.engine_chat import EngineChat
+
+NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)  # Thu 26 Nov, 15:10 in Berlin
+BERLIN = dates.zone("Europe/Berlin")
+ASKED = [  # a nurse's questions, as the options of "Which of your answers could have been better?"
+    "What would you do if you were two RNs short on a night shift?",
+    "How do you handle conflict with a colleague?",
+    "Tell me about your experience with staffing ratios",
+    "How do you handle a patient's family who is upset?",
+]
+
+
+def reading(question_id: str, text: str) -> object:
+    flow = load_flow()
+    q = flow.question(question_id)
+    options = [Option(value=a, label=a) for a in ASKED] if q.options_from else []
+    options += list(q.options)
+    if q.kind == "yesno":
+        options = [Option("yes", "Yes", flow.words["yes"]), Option("no", "No", flow.words["no"])]
+    result = parse_answer(q, text, options=options, words=flow.words, now=NOW, tz=BERLIN)
+    return f"Problem:{result.key}" if isinstance(result, Problem) else result.value
+
+
+CHOOSING = [  # an option the way people refer to one: number, ordinal, fragment, typo, hedge
+    ("thank_you_by", "email", "email"),
+    ("thank_you_by", "Email", "email"),
+    ("thank_you_by", "EMAIL!!", "email"),
+    ("thank_you_by", "emial", "email"),
+    ("thank_you_by", "emali", "email"),
+    ("thank_you_by", "email i think", "email"),
+    ("thank_you_by", "probably email", "email"),
+    ("thank_you_by", "by email pls", "email"),
+    ("thank_you_by", "e-mail", "email"),
+    ("thank_you_by", "1", "email"),
+    ("thank_you_by", "#1", "email"),
+    ("thank_you_by", "the first one", "email"),
+    ("thank_you_by", "first", "email"),
+    ("thank_you_by", "1st", "email"),
+    ("thank_you_by", "post", "post"),
+    ("thank_you_by", "Post.", "post"),
+    ("thank_you_by", "postal", "post"),
+    ("thank_you_by", "snail mail", "post"),
+    ("thank_you_by", "2", "post"),
+    ("thank_you_by", "2nd", "post"),
+    ("thank_you_by", "the second one", "post"),
+    ("thank_you_by", "the last one", "post"),
+    ("thank_you_by", "last", "post"),
+    ("thank_you_by", "by post i guess", "post"),
+    ("thank_you_by", "pigeon", "Problem:bad_choice"),
+    ("thank_you_by", "3", "Problem:bad_choice"),
+    ("thank_you_by", "the third one", "Problem:bad_choice"),
+    ("answer_to_improve", "the staffing one", ASKED[2]),
+    ("answer_to_improve", "staffing", ASKED[2]),
+    ("answer_to_improve", "the one about staffing ratios", ASKED[2]),
+    ("answer_to_improve", "the conflict one", ASKED[1]),
+    ("answer_to_improve", "conflict with a colleague", ASKED[1]),
+    ("answer_to_improve", "the night shift one", ASKED[0]),
+    ("answer_to_improve", "the RNs short question", ASKED[0]),
+    ("answer_to_improve", "the upset family", ASKED[3]),
+    ("answer_to_improve", "the second one", ASKED[1]),
+    ("answer_to_improve", "2nd", ASKED[1]),
+    ("answer_to_improve", "3", ASKED[2]),
+    ("answer_to_improve", "the first", ASKED[0]),
+    ("answer_to_improve", "the stafing one", ASKED[2]),
+    ("answer_to_improve", "the handle one", "Problem:which_option"),  # two questions say "handle"
+    ("answer_to_improve", "none", "none"),
+    ("answer_to_improve", "all good", "none"),
+    ("answer_to_improve", "1, 3", "Problem:one_at_a_time"),
+    ("answer_to_improve", "9", "Problem:bad_choice"),
+    # An answer in one's own words stays one's own words, never an option it happens to brush.
+    (
+        "answer_to_improve",
+        "i rambled when they asked why i left my last job",
+        "i rambled when they asked why i left my last job",
+    ),
+    ("answer_to_improve", "the one about my weekend job", "the one about my weekend job"),
+    ("interviewer_satisfied", "yes", "yes"),
+    ("interviewer_satisfied", "yes!!", "yes"),
+    ("interviewer_satisfied", "yeah i think so", "yes"),
+    ("interviewer_satisfied", "i think so", "yes"),
+    ("interviewer_satisfied", "mostly", "yes"),
+    ("interviewer_satisfied", "hard to say", "unsure"),
+    ("interviewer_satisfied", "idk", "unsure"),
+    ("interviewer_satisfied", "no idea", "unsure"),
+    ("interviewer_satisfied", "i don't know", "unsure"),
+    ("interviewer_satisfied", "maybe", "unsure"),
+    ("interviewer_satisfied", "hard to tel", "unsure"),
+    ("interviewer_satisfied", "not really", "no"),
+    ("interviewer_satisfied", "nope", "no"),
+    ("interviewer_satisfied", "the last one", "no"),
+    ("offer_decision", "negotiate", "negotiate"),
+    ("offer_decision", "negociate", "negotiate"),
+    ("offer_decision", "i think i'll accept", "accept"),
+    ("offer_decision", "accept it", "accept"),
+    ("offer_decision", "still thinking", "think"),
+    ("offer_decision", "idk yet", "think"),
+    ("offer_decision", "not sure", "think"),
+    ("offer_decision", "decline", "decline"),
+    ("offer_decision", "turn it down", "decline"),
+]
+
+YES_OR_NO = [  # yes-ish and no-ish, with the exclamation marks and hedges people type
+    ("dressed_ok", "yes", "yes"),
+    ("dressed_ok", "yes!!", "yes"),
+    ("dressed_ok", "Yes.", "yes"),
+    ("dressed_ok", "yep", "yes"),
+    ("dressed_ok", "yeah", "yes"),
+    ("dressed_ok", "ya", "yes"),
+    ("dressed_ok", "i think so", "yes"),
+    ("dressed_ok", "kind of", "yes"),
+    ("dressed_ok", "kinda", "yes"),
+    ("dressed_ok", "pretty much", "yes"),
+    ("dressed_ok", "mostly", "yes"),
+    ("dressed_ok", "sure", "yes"),
+    ("dressed_ok", "yes i think", "yes"),
+    ("dressed_ok", "definitely", "yes"),
+    ("dressed_ok", "no", "no"),
+    ("dressed_ok", "nope", "no"),
+    ("dressed_ok", "nah", "no"),
+    ("dressed_ok", "not really", "no"),
+    ("dressed_ok", "Not really.", "no"),
+    ("dressed_ok", "not at all", "no"),
+    ("dressed_ok", "i don't think so", "no"),
+    ("dressed_ok", "dont think so", "no"),
+    ("dressed_ok", "1", "yes"),
+    ("dressed_ok", "2", "no"),
+    ("dressed_ok", "purple", "Problem:bad_yesno"),
+]
+
+DONT_KNOW = [  # "I don't know" where a question has an answer for it
+    ("decision_expected", "idk", None),
+    ("decision_expected", "no idea", None),
+    ("decision_expected", "not sure", None),
+    ("decision_expected", "dunno", None),
+    ("decision_expected", "they didn't mention it", None),
+    ("decision_expected", "They didn't say", None),
+    ("decision_expected", "nope", "Problem:bad_date"),  # no means nothing here: asked again, with the options
+    ("offer_deadline", "idk", None),
+    ("offer_deadline", "no deadline", None),
+    ("decision_expected", "next Friday", "2026-11-27"),
+]
+
+CORPUS = CHOOSING + YES_OR_NO + DONT_KNOW
+
+
+@pytest.mark.parametrize(("question", "typed", "expected"), CORPUS, ids=[f"{q}:{t}" for q, t, _ in CORPUS])
+def test_everyday_answers_are_read_as_meant(question, typed, expected):
+    assert reading(question, typed) == expected
+
+
+def answers_of(chat: EngineChat) -> dict:
+    [interview] = chat.memory.interviews.values()
+    return interview.answers
+
+
+LIST_ENDS = [
+    "done",
+    "Done.",
+    "nah",
+    "no",
+    "nope",
+    "none",
+    "nothing else",
+    "that's all",
+    "thats it",
+    "there weren't any",
+    "there were none",
+    "that's everyone",
+    "that's all i remember",
+]
+
+
+@pytest.mark.parametrize("typed", LIST_ENDS)
+def test_the_ways_people_end_a_list_end_it_and_are_never_stored_as_an_item(typed):
+    chat = EngineChat()
+    for line in ("hi", "Mercy General", "charge nurse", "Priya Natarajan"):
+        chat.say(line)
+    after = chat.say(typed)
+    assert "When did the interview take place?" in after
+    assert [loose(p["name"]) for p in answers_of(chat)["interviewers"]] == ["priya natarajan"]
+
+
+def test_two_options_that_fit_equally_are_named_both_and_nothing_is_stored():
+    chat = EngineChat()
+    notes = (
+        "How do you handle conflict?",
+        "calmly",
+        "nodded",
+        "How do you handle an upset family?",
+        "ok",
+        "smiled",
+    )
+    start = ("hi", "Mercy General", "charge nurse", "done", "just now", "they didn't say", "email")
+    for line in (*start, *notes, "done", "calm", "nothing", "4", "yes"):
+        chat.say(line)
+    reply = chat.say("the handle one")
+    assert "Two of them fit: How do you handle conflict? and How do you handle an upset family?" in reply
+    assert "answer_to_improve" not in answers_of(chat)
+    chat.say("the family one")
+    assert answers_of(chat)["answer_to_improve"] == "How do you handle an upset family?"
