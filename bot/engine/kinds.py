@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -116,7 +116,12 @@ class ChoiceKind(Kind):
     stores_option = True
 
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
-        chosen = choose(ctx.options, text, ctx.words)
+        # An option that means yes or no answers to every way of saying so ("kinda", "not really").
+        options = [
+            replace(o, aliases=(*o.aliases, *ctx.words.get(o.value, ()))) if o.value in ("yes", "no") else o
+            for o in ctx.options
+        ]
+        chosen = choose(options, text, ctx.words)
         if isinstance(chosen, Ambiguous):
             return Problem("which_option", {"first": chosen.first.label, "second": chosen.second.label})
         if chosen is not None:
