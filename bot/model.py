@@ -128,6 +128,7 @@ class Cursor(TypedDict, total=False):
     touched_at: str  # ISO moment of the last change (the unfinished-debrief reminder counts from it)
     snoozed: dict[str, Snoozed]  # reminders moved by snooze, by base kind
     dropped: list[str]  # reminders the person cancelled, by base kind
+    added: int  # how many list items the last answer added (several people named in one message)
 
 
 class PauseOffer(TypedDict):

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import dates
-from bot.answers import Problem
+from bot.answers import Parsed, Problem
 from bot.engine.kinds import parse_answer
 from bot.flow import Option, load_flow
 from bot.inputs import loose
+from bot.people import name_parts
 from tests.engine_chat import EngineChat
 
 NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)  # Thu 26 Nov, 15:10 in Berlin
@@ -220,3 +221,79 @@ def test_two_options_that_fit_equally_are_named_both_and_nothing_is_stored():
     assert "answer_to_improve" not in answers_of(chat)
     chat.say("the family one")
     assert answers_of(chat)["answer_to_improve"] == "How do you handle an upset family?"
+
+
+PEOPLE = [  # several people in one message, each email with its own person, a role kept apart
+    ("Dana Lee", [("Dana Lee", None, None)]),
+    ("Dana Lee dana@acme.com", [("Dana Lee", "dana@acme.com", None)]),
+    ("dana@acme.com", [("Dana", "dana@acme.com", None)]),
+    (
+        "Dr. Priya Natarajan and Tom O'Brien",
+        [("Dr. Priya Natarajan", None, None), ("Tom O'Brien", None, None)],
+    ),
+    ("priya natarajan & tom obrien", [("priya natarajan", None, None), ("tom obrien", None, None)]),
+    ("Ann, Bob and Cy", [("Ann", None, None), ("Bob", None, None), ("Cy", None, None)]),
+    (
+        "Dana Lee dana@acme.com, Sam Ortiz sam@acme.com",
+        [("Dana Lee", "dana@acme.com", None), ("Sam Ortiz", "sam@acme.com", None)],
+    ),
+    (
+        "dana@acme.com and sam.ortiz@acme.com",
+        [("Dana", "dana@acme.com", None), ("Sam Ortiz", "sam.ortiz@acme.com", None)],
+    ),
+    ("Tom O'Brien, head of data", [("Tom O'Brien", None, "head of data")]),
+    (
+        "Ms. Helen Park, principal and Raj from IT",
+        [("Ms. Helen Park", None, "principal"), ("Raj from IT", None, None)],
+    ),
+    ("just me and the hiring manager", [(None, None, "hiring manager")]),
+    ("the principal", [(None, None, "principal")]),
+    ("someone from hr", [(None, None, "someone from hr")]),
+    ("nurse manager Jo Smith", [("nurse manager Jo Smith", None, None)]),
+    ("Principal Skinner", [("Principal Skinner", None, None)]),
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), PEOPLE, ids=[t for t, _ in PEOPLE])
+def test_people_named_together_are_read_one_by_one(typed, expected):
+    result = reading_field("interviewers", typed)
+    told = result if isinstance(result, list) else [result]
+    assert [(p["name"], p["email"], p.get("role")) for p in told] == expected
+
+
+NAMES = [  # titles kept and split from first and last names, for letters that address people by convention
+    ("Dr. Priya Natarajan", ("Dr.", "Priya", "Natarajan")),
+    ("Tom O'Brien", ("", "Tom", "O'Brien")),
+    ("Ms. Helen Park", ("Ms.", "Helen", "Park")),
+    ("Principal Skinner", ("Principal", "", "Skinner")),
+    ("Prof. Ada Lovelace-King", ("Prof.", "Ada", "Lovelace-King")),
+]
+
+
+@pytest.mark.parametrize(("name", "parts"), NAMES, ids=[n for n, _ in NAMES])
+def test_a_name_is_split_into_title_first_and_last(name, parts):
+    got = name_parts(name)
+    assert (got.title, got.first, got.last) == parts
+
+
+def reading_field(question_id: str, text: str) -> object:
+    flow = load_flow()
+    field = flow.question(question_id).fields[0]
+    result = parse_answer(field, text, options=[], words=flow.words, now=NOW, tz=BERLIN)
+    assert isinstance(result, Parsed)
+    return result.value
+
+
+def test_several_interviewers_in_one_message_are_added_and_said_back_together():
+    chat = EngineChat()
+    for line in ("hi", "Mercy General", "charge nurse"):
+        chat.say(line)
+    reply = chat.say("Dr. Priya Natarajan priya@mercy.org and Tom O'Brien, head of nursing")
+    assert "Added Dr. Priya Natarajan and Tom O'Brien. Anyone else?" in reply
+    assert "Added the hiring manager." in chat.say("and the hiring manager")
+    chat.say("done")
+    assert answers_of(chat)["interviewers"] == [
+        {"name": "Dr. Priya Natarajan", "email": "priya@mercy.org"},
+        {"name": "Tom O'Brien", "email": None, "role": "head of nursing"},
+        {"name": None, "email": None, "role": "hiring manager"},
+    ]

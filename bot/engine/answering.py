@@ -53,12 +53,20 @@ def store(t: Turn, value: Any) -> None:
     if q.kind == "list":
         items = list(t.answers.get(q.id) or [])
         item = t.item
-        while len(items) <= item:
-            items.append({})
-        # A person answer brings its own keys ({"name", "email"}); others fill the field.
-        fields = value if isinstance(value, dict) else {t.field: value}
-        items[item] = {**items[item], **fields}
+        # Several people in one message fill one item each, as many as the list still takes.
+        told = (value if isinstance(value, list) else [value])[: max(1, q.max_items - item)]
+        for at, one in enumerate(told, start=item):
+            while len(items) <= at:
+                items.append({})
+            # A person answer brings its own keys ({"name", "email"}); others fill the field.
+            fields = one if isinstance(one, dict) else {t.field: one}
+            items[at] = {**items[at], **fields}
         t.answers[q.id] = items
+        if len(told) > 1:
+            t.set_pos({**t.at, "item": item + len(told) - 1})
+            t.cursor["added"] = len(told)
+        else:
+            t.cursor.pop("added", None)
     elif q.per_interviewer or q.id == QuestionId.LETTER_EDIT:
         t.answers[q.id] = {**(t.answers.get(q.id) or {}), str(t.item): value}
     else:

@@ -55,7 +55,8 @@ def prompt_values(t: Turn) -> _Values:
         if q.kind == "list" and index < len(items):
             item = short(items[index].get(q.fields[0].id) or "", 80)
         if q.kind == "list" and 0 < index <= len(items):
-            last = short(items[index - 1].get(q.fields[0].id) or "", 80)
+            added = items[max(0, index - t.cursor.get("added", 1)) : index]  # several named at once
+            last = short(join_names(t, [_titled(t, one, q.fields[0].id) for one in added]), 120)
         if (q.per_interviewer or q.id == QuestionId.LETTER_EDIT) and index < len(names):
             person = names[index]
     return _Values(
@@ -210,3 +211,18 @@ def paused_until(t: Turn) -> datetime | None:
 
 def paused_line(t: Turn, until: datetime) -> str:
     return t.msg("paused", until=dates.show_moment(until, t.tz))
+
+
+def _titled(t: Turn, item: dict[str, Any], field: str) -> str:
+    """What a list item is called: its first field, or for a nameless person their role."""
+    if item.get(field):
+        return str(item[field])
+    return t.label("role_person", role=item["role"]) if item.get("role") else ""
+
+
+def join_names(t: Turn, names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    names = [n for n in names if n]
+    if len(names) < 2:
+        return "".join(names)
+    return t.label("names_joined", names=", ".join(names[:-1]), last=names[-1])

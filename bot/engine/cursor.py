@@ -64,7 +64,15 @@ def interviewer_names(t: Turn) -> list[str]:
     people = t.answers.get(QuestionId.INTERVIEWERS)
     if not isinstance(people, list):
         return []
-    return [(p.get("name") if isinstance(p, dict) else None) or t.label("your_interviewer") for p in people]
+    return [_called(t, p) for p in people]
+
+
+def _called(t: Turn, person: object) -> str:
+    if not isinstance(person, dict):
+        return t.label("your_interviewer")
+    if person.get("name"):
+        return str(person["name"])
+    return t.label("role_person", role=person["role"]) if person.get("role") else t.label("your_interviewer")
 
 
 def applies(t: Turn, q: Question) -> bool:

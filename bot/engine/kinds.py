@@ -19,6 +19,7 @@ from bot.answers import Parsed, Problem, person, short
 from bot.choosing import Ambiguous, choose
 from bot.flow import Flow, Option, Question
 from bot.inputs import loose
+from bot.people import people
 
 BUTTON_LABEL_MAX = 75  # Slack's limit for a button's text; Discord allows 80
 MAX_INTERVIEW_AGE = timedelta(days=60)  # older than this reads as a mistyped date
@@ -90,7 +91,10 @@ class PersonKind(Kind):
 
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         read = super().parse(q, text, ctx)
-        return Parsed(person(text)) if isinstance(read, Parsed) else read
+        if not isinstance(read, Parsed):
+            return read
+        named = people(text, ctx.words) or [person(text)]
+        return Parsed(named if len(named) > 1 else named[0])
 
 
 class ListKind(Kind):

@@ -1,0 +1,70 @@
+"""People the way a person names them: "Dr. Priya Natarajan and Tom O'Brien", "dana@acme.com, Sam",
+"Tom O'Brien, head of data", "just me and the hiring manager". Pure; the words for roles come from the
+content, names are split into title, first and last by nameparser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from nameparser import HumanName
+
+from bot.answers import person
+from bot.inputs import loose
+
+Person = dict[str, str | None]  # {"name", "email"} and, when told, {"role"}; stored as plain JSON
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Between two people: a comma, a semicolon, "&", "+", "and", "plus", a new line.
+_BETWEEN = re.compile(r"\s*(?:[,;&+\n]|\band\b|\bplus\b)\s*", re.IGNORECASE)
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    title: str  # "Dr.", "Ms.", "Principal"; empty when none was given
+    first: str
+    last: str
+
+
+def name_parts(name: str) -> NameParts:
+    """ "Dr. Priya Natarajan" -> Dr. / Priya / Natarajan, for letters that address a person by convention."""
+    parsed = HumanName(name)
+    return NameParts(parsed.title, parsed.first, parsed.last)
+
+
+def people(text: str, words: Mapping[str, tuple[str, ...]]) -> list[Person]:
+    """Everyone `text` names, in order, each email with its own person; a role after a name is that
+    person's ("Tom, head of data"); a role alone is a nameless person the letter can address."""
+    found: list[Person] = []
+    for part in _BETWEEN.split(text.strip()):
+        rest = _EMAIL.sub(" ", part)
+        said = loose(rest)
+        has_email = _EMAIL.search(part) is not None
+        if not has_email and (not said or said in words.get("me", ())):
+            continue  # "just me and …": the person themselves
+        if not has_email and _is_role(said, words):
+            role = " ".join(w for w in _WORD.findall(said) if w not in words.get("articles", ()))
+            if found and found[-1].get("name") and not found[-1].get("role"):
+                found[-1]["role"] = role
+            else:
+                found.append({"name": None, "email": None, "role": role})
+            continue
+        found.append(dict(person(part)))
+    return found
+
+
+def _is_role(said: str, words: Mapping[str, tuple[str, ...]]) -> bool:
+    """ "the hiring manager", "head of paediatrics", "someone from hr": role words before any "of" or
+    "from", at least one of them a role's head word ("manager", "head"); what follows "of" is free."""
+    before = _WORD.findall(re.split(r"\b(?:of|from|at|in)\b", said, maxsplit=1)[0])
+    vocabulary = (
+        set(words.get("roles", ())) | set(words.get("role_words", ())) | set(words.get("articles", ()))
+    )
+    return (
+        bool(before)
+        and all(w in vocabulary for w in before)
+        and any(w in words.get("roles", ()) for w in before)
+    )
