@@ -21,6 +21,7 @@ _TITLE_SEPARATOR = re.compile(r",|\(|\s[-–—]\s|\|")
 class Parsed:
     value: Any
     option: Option | None = None
+    detail: str | None = None  # what followed the answer ("not really, I wore a full suit")
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class Fact(StrEnum):
     """What the code records in an interview's answers beside the person's own: the news and when."""
 
     CHECKIN_CYCLE = "checkin_cycle"
+    DETAILS = "details"  # words that came with an answer and answered nothing else, by question id
     CHECKIN_FROM = "checkin_from"
     CHECKINS_STOPPED = "checkins_stopped"
     FEEDBACK_REQUESTED = "feedback_requested"

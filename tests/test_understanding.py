@@ -17,6 +17,7 @@ from bot.engine.kinds import parse_answer
 from bot.flow import Option, load_flow
 from bot.inputs import loose
 from bot.people import name_parts
+from tests.chat import Chat, Talking
 from tests.engine_chat import EngineChat
 
 NOW = datetime(2026, 11, 26, 14, 10, tzinfo=UTC)  # Thu 26 Nov, 15:10 in Berlin
@@ -297,3 +298,45 @@ def test_several_interviewers_in_one_message_are_added_and_said_back_together():
         {"name": "Tom O'Brien", "email": None, "role": "head of nursing"},
         {"name": None, "email": None, "role": "hiring manager"},
     ]
+
+
+def start_assessing(chat: Talking) -> None:
+    for line in (
+        "hi",
+        "mercy general",
+        "charge nurse",
+        "done",
+        "just now",
+        "idk",
+        "email",
+        "done",
+        "ok",
+        "nothing",
+    ):
+        chat.say(line)
+    chat.say("3")
+
+
+def test_a_yes_or_no_with_a_detail_takes_the_answer_and_the_detail_answers_the_question_it_opens():
+    chat = EngineChat()
+    start_assessing(chat)
+    for line in ("yes", "none", "done"):
+        chat.say(line)
+    reply = chat.say("not really, I wore a full suit and everyone else was in scrubs")
+    assert (
+        "Noted for What was off with the dress: “I wore a full suit and everyone else was in scrubs”" in reply
+    )
+    assert "What positives stand out" in reply  # the question the detail answered is not asked again
+    answers = answers_of(chat)
+    assert answers["dressed_ok"] == "no"
+    assert answers["dress_issue"] == "I wore a full suit and everyone else was in scrubs"
+
+
+def test_a_detail_that_answers_no_question_is_kept_with_its_answer_and_exported(service):
+    chat = Chat(service)
+    start_assessing(chat)
+    reply = chat.say("I think so, she smiled a lot")
+    assert "Which of your answers could have been better?" in reply
+    chat.say("export")
+    [attachment] = [r.attachment for r in chat.replies if r.attachment]
+    assert "Yes — she smiled a lot" in attachment.body

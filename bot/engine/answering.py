@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import actions, answers
+from bot.answers import short
 from bot.engine import registry
 from bot.engine.asking import ask, options_for, retry, show_raw, stale
 from bot.engine.cursor import (
@@ -117,9 +118,11 @@ def advance(t: Turn, *, end_list: bool = False, goto: str | None = None) -> None
             )
     t.set_pos(nxt)
     if nxt is None:
+        if t.detail is not None:
+            t.answers.setdefault(Fact.DETAILS, {})[t.detail[0]] = t.detail[1]
         finish(t, old_section.closing or "break")
     else:
-        ask(t, intro=t.flow.section_of[nxt["q"]] is not old_section)
+        ask_next(t, intro=t.flow.section_of[nxt["q"]] is not old_section)
 
 
 def answer_option_index(t: Turn, index: str) -> None:
@@ -158,7 +161,7 @@ def answer_text(t: Turn, text: str) -> None:
     if isinstance(result, answers.Problem):
         retry(t, result.key, **result.values)
     else:
-        take_value(t, fq, result.value, result.option)
+        take_value(t, fq, result.value, result.option, result.detail)
 
 
 def end_list(t: Turn, q: Question) -> None:
@@ -167,14 +170,34 @@ def end_list(t: Turn, q: Question) -> None:
     advance(t, end_list=True)
 
 
-def take_value(t: Turn, fq: Question, value: Any, option: Option | None = None) -> None:
+def take_value(
+    t: Turn, fq: Question, value: Any, option: Option | None = None, detail: str | None = None
+) -> None:
     if fq.kind == "letters":
         answer_letters(t, value)
         return
     if kind_of(fq).echoes and value is not None:  # show how the words were read
         t.say(t.msg("noted", value=show_raw(t, fq, value)))
     store(t, value)
+    t.detail = (fq.id, detail) if detail else None
     advance(t, goto=option.next if option else None)
+
+
+def ask_next(t: Turn, *, intro: bool) -> None:
+    """Ask the pending question, unless the last answer's detail answers it: "not really, I wore a
+    full suit" answers "What was off?" too. A detail that answers nothing is kept beside its answer."""
+    detail, t.detail = t.detail, None
+    if detail is None:
+        ask(t, intro=intro)
+        return
+    source, words = detail
+    q, _ = pending_question(t)
+    if q.ask_if and q.ask_if.get("answer") == source and q.kind == "text":
+        t.say(t.msg("noted_detail", question=q.label, value=short(words, 120)))
+        answer_text(t, words)
+        return
+    t.answers.setdefault(Fact.DETAILS, {})[source] = words
+    ask(t, intro=intro)
 
 
 def answer_letters(t: Turn, value: str) -> None:

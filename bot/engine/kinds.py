@@ -27,6 +27,10 @@ MAX_DECISION_AHEAD = timedelta(days=366)
 FUTURE_SLACK = timedelta(minutes=30)  # "now" typed a little before the interview ended
 _SCALE = re.compile(r"^([1-5])(?:\s*(?:/|out of|of)\s*5)?$")
 _SCALE_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_ANSWER_THEN_DETAIL = re.compile(
+    r"(?P<answer>[^,;:.!?\n—–]{1,30}?)\s*(?:[,;:.!?—–]+|\s-\s|\s+but\s+|\s+because\s+)\s*(?P<detail>\S.*)",
+    re.DOTALL | re.IGNORECASE,
+)
 _NUMBER_LIST = re.compile(r"^\s*\d+(\s*(,|and|&|\+)\s*\d+)+\s*$")
 
 
@@ -130,6 +134,10 @@ class ChoiceKind(Kind):
             return Problem("which_option", {"first": chosen.first.label, "second": chosen.second.label})
         if chosen is not None:
             return Parsed(chosen.value, chosen)
+        # "not really, I wore a full suit": the answer first, then a detail worth keeping.
+        told = None if _NUMBER_LIST.match(text) else _ANSWER_THEN_DETAIL.match(text.strip())
+        if told and isinstance(first := choose(options, told["answer"], ctx.words), Option):
+            return Parsed(first.value, first, detail=told["detail"].strip())
         return self.unmatched(q, text)
 
     def unmatched(self, q: Question, text: str) -> Parsed | Problem:

@@ -56,6 +56,8 @@ class Turn:
         self.needs: str | None = None
         self.text = ""  # the message as typed (cleaned), for a command whose words turn out to be an answer
         self.forget = False
+        # A detail that came with the last answer (question id, words), for the question it opens.
+        self.detail: tuple[str, str] | None = None
 
     def changed(self) -> bool:
         """Whether the interview differs from what was loaded (or is a new one)."""

@@ -82,6 +82,9 @@ def exported(t: Turn, interview: Interview) -> dict[str, Any]:
                 items.append({"label": q.label, "lines": lines})
                 continue
             full = kind.export(q, value, t.flow, t.tz)
+            said_too = (answers.get(Fact.DETAILS) or {}).get(q.id)  # "I think so, she smiled a lot"
+            if said_too and isinstance(full, str):
+                full = f"{full} — {said_too}"
             if isinstance(full, list):
                 items.append({"label": q.label, "lines": full})
             else:
