@@ -11,6 +11,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import dateparser
+from dateparser.search import search_dates
 
 Prefer = Literal["past", "future"]
 
@@ -47,9 +48,57 @@ _WITHIN = re.compile(r"^(?:within|in) (a few|a couple of|a couple|several) days$
 _WITHIN_SPAN = re.compile(r"^within (?:the next )?(\w+) (days?|weeks?)$")
 
 
+# Times of day as people say them, in words dateparser reads ("half past 2" -> "2:30").
+_CLOCK_WORDS = {
+    "midday": "12:00",
+    "noon": "12:00",
+    "lunchtime": "12:30",
+    "lunch time": "12:30",
+    "end of day": "17:00",
+    "end of the day": "17:00",
+    "eod": "17:00",
+    "close of business": "17:00",
+    "cob": "17:00",
+}
+_PAST_HOUR = re.compile(r"\b(half|quarter) past (\d{1,2})\b")
+_TO_HOUR = re.compile(r"\bquarter to (\d{1,2})\b")
+# A bare hour after "at", or after a day word: "at 10", "Friday 10", "tomorrow at 9:30".
+_AT_HOUR = re.compile(
+    r"(?:\bat |(?<=day )|(?<=tomorrow )|(?<=tonight ))"
+    r"(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:am|pm|a\.m|p\.m|/|\.\d))"
+)
+# A clock time with no am or pm: "2:30" at an interview is the afternoon.
+_CLOCK_TIME = re.compile(r"(?<![\d:/.])(\d{1,2}):(\d{2})\b(?!\s*(?:am|pm|a\.m|p\.m))")
+_MONTH_PART = re.compile(r"\b(early|mid|middle of|late|end of)[ -](next month|this month)\b")
+_FEW_WEEKS = re.compile(r"\b(?:in )?(a few|a couple of|a couple|several) (days|weeks|months)\b")
+EARLIEST_WORK_HOUR = 8  # "at 2" with no am or pm means 2pm: interviews keep working hours
+
+
+def _clock(hour: int, minute: int = 0) -> str:
+    """ "at 2" means 14:00, "at 10" means 10:00: an hour before the working day reads as the afternoon."""
+    if 1 <= hour < EARLIEST_WORK_HOUR:
+        hour += 12
+    return f"{hour}:{minute:02d}"
+
+
+def _times_of_day(text: str) -> str:
+    for words, clock in _CLOCK_WORDS.items():
+        text = re.sub(rf"\b{words}\b", clock, text)
+    text = _PAST_HOUR.sub(lambda m: _clock(int(m[2]), 30 if m[1] == "half" else 15), text)
+    text = _TO_HOUR.sub(lambda m: _clock(int(m[1]) - 1, 45), text)
+    text = _AT_HOUR.sub(lambda m: _clock(int(m[1]), int(m[2] or 0)) if int(m[1]) <= 23 else m[0], text)
+    return _CLOCK_TIME.sub(lambda m: _clock(int(m[1]), int(m[2])) if int(m[2]) < 60 else m[0], text)
+
+
 def _rewrite(text: str, local_now: datetime) -> str:
     """Phrases people use for "when they'll decide" that dateparser does not read, in words it does."""
+    text = _times_of_day(text)
     today = local_now.date()
+    if match := _MONTH_PART.fullmatch(text):
+        month = today.replace(day=1) + (timedelta(days=32) if match[2] == "next month" else timedelta(0))
+        return month.replace(day=_PART_DAYS[match[1]]).isoformat()
+    if match := _FEW_WEEKS.fullmatch(text):
+        return f"in {_FEW[match[1]]} {match[2]}"
     friday = today + timedelta(days=(4 - today.weekday()) % 7)
     if text in ("end of the week", "end of this week", "by the end of the week", "this week"):
         return friday.isoformat()
@@ -66,6 +115,14 @@ def _rewrite(text: str, local_now: datetime) -> str:
     return text
 
 
+# What _rewrite reads that dateparser's own search would not find inside a sentence, longest first.
+_KNOWN_PHRASES = (
+    "by the end of next week", "end of next week", "next week sometime", "by the end of the week",
+    "end of this week", "end of the week", "early next month", "mid next month", "middle of next month",
+    "late next month", "end of next month", "in a couple of weeks", "in a few weeks", "a couple of weeks",
+    "a few weeks", "in a couple of days", "in a few days", "within a few days", "within a week",
+)  # fmt: skip
+
 # Two days inside the range a datetime can hold, so that showing them in any zone still works.
 _EDGE_LATE = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 _EDGE_EARLY = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
@@ -80,24 +137,52 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> dat
     text = " ".join(text.casefold().split())
     if _BARE_NUMBER.match(text):  # "1" is a button number or a slip, not the 1st of some month
         return None
-    text = _rewrite(text, local_now)
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={
-            "TIMEZONE": tz.key,
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "RELATIVE_BASE": local_now,
-            "PREFER_DATES_FROM": prefer,
-            "PREFER_DAY_OF_MONTH": "first",
-        },
-    )
+    settings: dict[str, object] = {
+        "TIMEZONE": tz.key,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "RELATIVE_BASE": local_now,
+        "PREFER_DATES_FROM": prefer,
+        "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": date_order(tz),
+    }
+    parsed = dateparser.parse(_rewrite(text, local_now), languages=["en"], settings=settings)
+    if parsed is None:
+        parsed = _in_a_sentence(text, local_now, settings)
     if parsed is None:
         return None
     try:
         return parsed.astimezone(UTC)
     except OverflowError:  # "Dec 31 9999 11pm" west of UTC: past the last moment a datetime holds
         return _EDGE_LATE if parsed.year > 1 else _EDGE_EARLY  # which every caller's limits refuse
+
+
+# Where a short date like 4/12 is month first; everywhere else it is day first.
+_MONTH_FIRST_ZONES = ("America/", "US/", "Pacific/Honolulu", "Asia/Manila", "Canada/")
+_DAY_FIRST_IN_AMERICA = (
+    "America/Sao_Paulo", "America/Argentina", "America/Bogota", "America/Lima",
+    "America/Santiago", "America/Mexico_City", "America/Caracas", "America/Montevideo",
+)  # fmt: skip
+
+
+def date_order(tz: ZoneInfo) -> str:
+    """How the person's part of the world writes 4/12: "MDY" (the US, Canada, the Philippines) or "DMY"."""
+    key = tz.key
+    if key.startswith(_DAY_FIRST_IN_AMERICA):
+        return "DMY"
+    return "MDY" if key.startswith(_MONTH_FIRST_ZONES) else "DMY"
+
+
+def _in_a_sentence(text: str, local_now: datetime, settings: dict[str, object]) -> datetime | None:
+    """A date inside a sentence ("Tom said they're hoping to decide by end of next week"): the first
+    phrase that names one, the rest ignored; a bare number alone is never taken for a date."""
+    for phrase in _KNOWN_PHRASES:
+        if re.search(rf"\b{phrase}\b", text):
+            return dateparser.parse(_rewrite(phrase, local_now), languages=["en"], settings=settings)
+    found = search_dates(_times_of_day(text), languages=["en"], settings=settings) or []
+    for said, moment in found:
+        if not _BARE_NUMBER.match(said.strip()):
+            return moment
+    return None
 
 
 def parse_day(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> date | None:

@@ -7,7 +7,7 @@ misreading is found. Each row: the question it answers, what was typed, and the 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -164,7 +164,40 @@ DONT_KNOW = [  # "I don't know" where a question has an answer for it
     ("decision_expected", "next Friday", "2026-11-27"),
 ]
 
-CORPUS = CHOOSING + YES_OR_NO + DONT_KNOW
+TIMES = [  # when it happened (at 15:10 on Thu 26 Nov, Berlin) and when they'll decide, as people say it
+    ("interview_at", "at 10", "2026-11-26T09:00:00+00:00"),
+    (
+        "interview_at",
+        "10",
+        "2026-11-26T09:00:00+00:00",
+    ),  # asked when, a bare number is an hour, never a month
+    ("interview_at", "noon", "2026-11-26T11:00:00+00:00"),
+    ("interview_at", "midday", "2026-11-26T11:00:00+00:00"),
+    ("interview_at", "half past 2", "2026-11-26T13:30:00+00:00"),
+    ("interview_at", "2:30", "2026-11-26T13:30:00+00:00"),  # no am or pm at an interview: the afternoon
+    ("interview_at", "9:30", "2026-11-26T08:30:00+00:00"),
+    ("interview_at", "this morning", "2026-11-26T08:00:00+00:00"),
+    ("interview_at", "this morning at 10", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "an hour ago", "2026-11-26T13:10:00+00:00"),
+    ("interview_at", "yesterday at 3", "2026-11-25T14:00:00+00:00"),
+    ("interview_at", "last tuesday at 11", "2026-11-24T10:00:00+00:00"),
+    ("interview_at", "it was at 10 this morning", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "earlier today", "2026-11-26T14:10:00+00:00"),
+    ("interview_at", "at 4", "Problem:date_future_interview"),
+    ("decision_expected", "end of next week", "2026-12-04"),
+    ("decision_expected", "Tom said they're hoping to decide by end of next week", "2026-12-04"),
+    ("decision_expected", "they said maybe Dec 4 or so", "2026-12-04"),
+    ("decision_expected", "in a couple of weeks", "2026-12-10"),
+    ("decision_expected", "within 2 weeks", "2026-12-10"),
+    ("decision_expected", "in a few days", "2026-11-29"),
+    ("decision_expected", "early next month", "2026-12-05"),
+    ("decision_expected", "mid december", "2026-12-15"),
+    ("decision_expected", "4/12", "2026-12-04"),  # day first in Berlin
+    ("decision_expected", "by friday", "2026-11-27"),
+    ("decision_expected", "next monday", "2026-11-30"),
+]
+
+CORPUS = CHOOSING + YES_OR_NO + DONT_KNOW + TIMES
 
 
 @pytest.mark.parametrize(("question", "typed", "expected"), CORPUS, ids=[f"{q}:{t}" for q, t, _ in CORPUS])
@@ -340,3 +373,10 @@ def test_a_detail_that_answers_no_question_is_kept_with_its_answer_and_exported(
     chat.say("export")
     [attachment] = [r.attachment for r in chat.replies if r.attachment]
     assert "Yes — she smiled a lot" in attachment.body
+
+
+def test_a_short_date_is_read_the_way_the_persons_part_of_the_world_writes_it():
+    later = {"now": NOW, "prefer": "future"}
+    assert dates.parse_day("4/12", tz=dates.zone("Europe/Berlin"), **later) == date(2026, 12, 4)
+    assert dates.parse_day("4/12", tz=dates.zone("America/New_York"), **later) == date(2027, 4, 12)
+    assert dates.parse_day("4/12", tz=dates.zone("America/Sao_Paulo"), **later) == date(2026, 12, 4)

@@ -198,6 +198,10 @@ class DateTimeKind(Kind):
         ahead, now = q.prefer == "future", ctx.now
         if loose(text) in ctx.words.get("now", ()) and not ahead:
             return Parsed(now.isoformat())
+        hour = text.strip()
+        # "10", asked when: an hour; but "1" while one option shows is that button's number, or a slip.
+        if re.fullmatch(r"\d{1,2}", hour) and len(ctx.options) < int(hour) <= 23:
+            text = f"at {hour}"
         moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer)
         shown = short(text, 60)
         if moment is None:
