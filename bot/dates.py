@@ -74,6 +74,15 @@ _FEW_WEEKS = re.compile(r"\b(?:in )?(a few|a couple of|a couple|several) (days|w
 EARLIEST_WORK_HOUR = 8  # "at 2" with no am or pm means 2pm: interviews keep working hours
 
 
+def names_a_time(text: str) -> bool:
+    """Whether words name a time of day too ("noon", "this afternoon"), not only a day."""
+    said = text.casefold()
+    return any(
+        re.search(rf"\b{words}\b", said)
+        for words in (*_CLOCK_WORDS, "morning", "afternoon", "evening", "tonight")
+    )
+
+
 def _clock(hour: int, minute: int = 0) -> str:
     """ "at 2" means 14:00, "at 10" means 10:00: an hour before the working day reads as the afternoon."""
     if 1 <= hour < EARLIEST_WORK_HOUR:

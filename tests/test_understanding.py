@@ -14,6 +14,7 @@ import pytest
 from bot import dates
 from bot.answers import Parsed, Problem
 from bot.engine.kinds import parse_answer
+from bot.engine.resuming import read_announcement
 from bot.flow import Option, load_flow
 from bot.inputs import loose
 from bot.people import name_parts
@@ -380,3 +381,39 @@ def test_a_short_date_is_read_the_way_the_persons_part_of_the_world_writes_it():
     assert dates.parse_day("4/12", tz=dates.zone("Europe/Berlin"), **later) == date(2026, 12, 4)
     assert dates.parse_day("4/12", tz=dates.zone("America/New_York"), **later) == date(2027, 4, 12)
     assert dates.parse_day("4/12", tz=dates.zone("America/Sao_Paulo"), **later) == date(2026, 12, 4)
+
+
+ANNOUNCED = [  # an interview still to come, in any word order (on Thu 26 Nov at 15:10, Berlin)
+    ("interview tomorrow with ACME", ("ACME", "Fri 27 Nov, 09:00", None)),  # a day alone: its morning
+    ("interview ACME tomorrow 3-4pm", ("ACME", "Fri 27 Nov, 15:00", "Fri 27 Nov, 16:00")),
+    ("I have an interview with Globex on Friday at 10", ("Globex", "Fri 27 Nov, 10:00", None)),
+    ("I've got an interview at Mercy General tomorrow at 9:30", ("Mercy General", "Fri 27 Nov, 09:30", None)),
+    ("second round at Initech next Tue 2-3pm", ("Initech", "Tue 1 Dec, 14:00", "Tue 1 Dec, 15:00")),
+    ("got an interview w/ lakeside on monday 2pm", ("lakeside", "Mon 30 Nov, 14:00", None)),
+    ("interview with st. mary's hospital on dec 3 at 11", ("st. mary's hospital", "Thu 3 Dec, 11:00", None)),
+    ("Interview with ACME. Tomorrow at 10", ("ACME", "Fri 27 Nov, 10:00", None)),
+    ("interview ACME tomorrow afternoon", ("ACME", "Fri 27 Nov, 15:00", None)),
+    ("my final interview is at Umbrella on Monday at 2", ("Umbrella", "Mon 30 Nov, 14:00", None)),
+    ("I had an interview at ACME yesterday", None),  # that one is to debrief, not to come
+    ("I just had an interview at ACME for the designer role", None),
+    ("interview tomorrow", None),  # no company: asked how
+]
+
+
+@pytest.mark.parametrize(("typed", "expected"), ANNOUNCED, ids=[t for t, _ in ANNOUNCED])
+def test_an_interview_to_come_is_read_in_any_word_order(typed, expected):
+    announced = read_announcement(typed, now=NOW, tz=BERLIN)
+    got = announced and (
+        announced.company,
+        dates.show_moment(announced.start, BERLIN),
+        announced.end and dates.show_moment(announced.end, BERLIN),
+    )
+    assert got == expected
+
+
+def test_an_interview_to_come_told_in_a_sentence_is_kept_for_later_not_debriefed_now():
+    chat = EngineChat()
+    reply = chat.say("I've got an interview at Mercy General tomorrow at 9:30")
+    assert "Noted: Mercy General, Fri 27 Nov, 09:30" in reply
+    [interview] = chat.memory.interviews.values()
+    assert interview.status == "upcoming" and interview.answers["company"] == "Mercy General"

@@ -15,6 +15,7 @@ from bot.engine.conversation import cmd_help, confirm_cancel, edit_pick, run_com
 from bot.engine.cursor import button_token
 from bot.engine.news import news_for_one, news_in, waiting_for_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
+from bot.engine.resuming import note_upcoming, read_announcement
 from bot.engine.turn import Turn
 from bot.engine.your_data import confirm_forget
 from bot.flow import Flow, load_flow
@@ -147,6 +148,10 @@ def without_interview(t: Turn, text: str) -> None:
     news = news_in(text)
     if news and waiting_for_news(t):
         news_for_one(t, news)
+        return
+    announced = read_announcement(text, now=t.now, tz=t.tz)
+    if announced is not None:  # an interview still to come: a prep note before it, the debrief after
+        note_upcoming(t, announced)
         return
     named = _COMPANY_HINT.search(text)
     if named or not t.snap.interviews:

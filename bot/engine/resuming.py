@@ -7,6 +7,9 @@ A command that acts on another interview than the active one hands over to a but
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot import actions, dates
 from bot.commands import Command
@@ -14,7 +17,7 @@ from bot.engine import registry
 from bot.engine.answering import answer_text, open_section
 from bot.engine.asking import ask, idle_buttons, retry, show_letters
 from bot.engine.cursor import find_pos, first_pos, next_in_order
-from bot.engine.snoozing import MAX_AHEAD
+from bot.engine.snoozing import MAX_AHEAD, MORNING
 from bot.engine.turn import Turn
 from bot.model import Fact, Input, Interview, InterviewSummary, QuestionId
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
@@ -99,12 +102,49 @@ def words_or_answer(t: Turn, command: Command, problem: str) -> None:
 
 @registry.command("upcoming")
 def cmd_upcoming(t: Turn, command: Command) -> None:
-    company, when = _split_company(command.words or "")
-    span = dates.parse_span(when, now=t.now, tz=t.tz) if company and when else None
-    if span is None:
+    announced = read_announcement(f"interview {command.words or ''}", now=t.now, tz=t.tz)
+    if announced is None:
         words_or_answer(t, command, "upcoming_how")
         return
+    note_upcoming(t, announced)
+
+
+@dataclass(frozen=True)
+class Announced:
+    """An interview still to come, as a message named it."""
+
+    company: str
+    start: datetime
+    end: datetime | None
+
+
+def read_announcement(text: str, *, now: datetime, tz: ZoneInfo) -> Announced | None:
+    """The interview to come that `text` announces, in any word order ("interview tomorrow with ACME",
+    "I've got an interview at Mercy General tomorrow at 9:30", "second round at Initech next Tue 2-3pm"),
+    or None when it names no company, no time, or a time already past."""
+    said = " ".join(text.split())
+    lead = _ANNOUNCES.search(said)
+    if lead is None:
+        return None
+    rest = (said[: lead.start()] + " " + said[lead.end() :]).strip(" ,.!")
+    named = _WITH_COMPANY.search(rest)
+    if named is not None:
+        company = named["company"].strip(" ,.!")
+        when = (rest[: named.start()] + " " + rest[named.end() :]).strip(" ,.!")
+    else:
+        company, when = _split_company(rest)
+    span = dates.parse_span(when, now=now, tz=tz) if company and when else None
+    if span is None:
+        return None
     start, end = span
+    if not any(ch.isdigit() for ch in when) and not dates.names_a_time(when):
+        start = datetime.combine(start.astimezone(tz).date(), MORNING, tzinfo=tz)  # a day: its morning
+    return Announced(company[:200], start, end)
+
+
+def note_upcoming(t: Turn, announced: Announced) -> None:
+    """Keep an interview to come: a prep note before it, and its debrief offered after it."""
+    start, end, company = announced.start, announced.end, announced.company
     if start > t.now + MAX_AHEAD:
         retry(t, "upcoming_too_far", when=dates.show_moment(start, t.tz, year=True))
         return
@@ -149,3 +189,20 @@ def _split_company(words: str) -> tuple[str, str]:
     if stop is None:
         return "", ""
     return " ".join(words[: stop.start()].split())[:200], words[stop.start() :]
+
+
+# "I have an interview", "I've got a second round", "interview", "my final interview": the announcement.
+_ANNOUNCES = re.compile(
+    r"(?:\b(?:i(?:'ve| have)?|ive|i am|i'm|im)\s+)?(?:\b(?:got|have|having)\s+)?"
+    r"(?:\b(?:an?|my|the|another)\s+)?"
+    r"(?:\b(?:second|2nd|third|3rd|final|next|follow[- ]?up|first)\s+)?\b(?:interview|round)\b",
+    re.IGNORECASE,
+)
+# "with ACME", "at Mercy General": the company, up to the first word of the time.
+_WITH_COMPANY = re.compile(
+    r"(?:\b(?:with|at)\s+|\bw/\s*)(?!\d)(?P<company>.+?)"
+    r"(?=\s+(?:on|at|tomorrow|today|tonight|next|this|in|from"
+    r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?)\b"
+    r"|\s*[,!?]|\.\s*$|\.\s+(?=(?-i:[A-Z]))|\s+\d|$)",  # "St. Mary's" goes on; ". Tomorrow" ends it
+    re.IGNORECASE,
+)
