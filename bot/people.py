@@ -39,7 +39,10 @@ def people(text: str, words: Mapping[str, tuple[str, ...]]) -> list[Person]:
     """Everyone `text` names, in order, each email with its own person; a role after a name is that
     person's ("Tom, head of data"); a role alone is a nameless person the letter can address."""
     found: list[Person] = []
-    for part in _BETWEEN.split(text.strip()):
+    emails = _EMAIL.findall(text)  # kept whole while splitting: "dana+jobs@acme.com" is one person
+    held = _EMAIL.sub(lambda m: f"\x00{emails.index(m[0])}\x00", text.strip())
+    for held_part in _BETWEEN.split(held):
+        part = re.sub("\x00(\\d+)\x00", lambda m: emails[int(m[1])], held_part)
         rest = _EMAIL.sub(" ", part)
         said = loose(rest)
         has_email = _EMAIL.search(part) is not None

@@ -277,6 +277,7 @@ PEOPLE = [  # several people in one message, each email with its own person, a r
         [("Dana", "dana@acme.com", None), ("Sam Ortiz", "sam.ortiz@acme.com", None)],
     ),
     ("Tom O'Brien, head of data", [("Tom O'Brien", None, "head of data")]),
+    ("Dana dana+jobs@acme.com & Sam", [("Dana", "dana+jobs@acme.com", None), ("Sam", None, None)]),
     (
         "Ms. Helen Park, principal and Raj from IT",
         [("Ms. Helen Park", None, "principal"), ("Raj from IT", None, None)],
