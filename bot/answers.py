@@ -13,7 +13,8 @@ from typing import Any
 from bot.flow import Option
 from bot.inputs import loose
 
-_EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
+# An email address as people paste it, with or without <mailto:…>; group 1 is the address.
+EMAIL = re.compile(r"<?(?:mailto:)?([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)>?")
 _TITLE_SEPARATOR = re.compile(r",|\(|\s[-–—]\s|\|")
 
 
@@ -43,9 +44,9 @@ def person(text: str) -> dict[str, str | None]:
 
     A title after a comma, a parenthesis or a dash is left out: letters need only the name.
     """
-    match = _EMAIL.search(text)
+    match = EMAIL.search(text)
     email = match.group(1) if match else None
-    rest = _EMAIL.sub(" ", text) if match else text
+    rest = EMAIL.sub(" ", text) if match else text
     name = " ".join(_TITLE_SEPARATOR.split(rest, maxsplit=1)[0].split()).strip(" -:;<>\"'")
     if not name and email:
         name = " ".join(part.capitalize() for part in re.split(r"[._-]+", email.split("@")[0]) if part)

@@ -69,11 +69,23 @@ def _topic(text: str) -> str:
 
 
 def _people(answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """The interviewers, in the order given (per-interviewer answers follow it); one without a name
-    is addressed as the hiring team."""
+    """The interviewers, in the order given (per-interviewer answers follow it); one without a name is
+    addressed by their role where it is a title ("Dear Principal,"), else as the hiring team."""
     return [
-        {**p, "name": _text(p.get("name")) or "Hiring Team"} for p in _items(answers, QuestionId.INTERVIEWERS)
+        {**p, "name": _text(p.get("name")) or _role_title(p.get("role")) or "Hiring Team"}
+        for p in _items(answers, QuestionId.INTERVIEWERS)
     ]
+
+
+_VAGUE = {"someone", "somebody", "guy", "woman", "man", "person", "interviewer", "other", "another"}
+
+
+def _role_title(role: object) -> str:
+    """ "hiring manager" -> "Hiring Manager"; "someone from hr" is no title to write after Dear."""
+    words = _text(role).split()
+    if not words or len(words) > 4 or _VAGUE & set(words) or "from" in words:
+        return ""
+    return " ".join(w if w in ("of", "and", "the") else w[:1].upper() + w[1:] for w in words)
 
 
 def _per_person(answers: dict[str, Any], key: str) -> dict[str, str]:

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from nameparser import HumanName
 
-from bot.answers import person
+from bot.answers import EMAIL, person
 from bot.inputs import loose
 
 Person = dict[str, str | None]  # {"name", "email"} and, when told, {"role"}; stored as plain JSON
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 # Between two people: a comma, a semicolon, "&", "+", "and", "plus", a new line.
-_BETWEEN = re.compile(r"\s*(?:[,;&+\n]|\band\b|\bplus\b)\s*", re.IGNORECASE)
+_BETWEEN = re.compile(r"\s*([,;&+\n]|\band\b|\bplus\b)\s*", re.IGNORECASE)
 _WORD = re.compile(r"[\w']+")
 
 
@@ -39,24 +38,31 @@ def people(text: str, words: Mapping[str, tuple[str, ...]]) -> list[Person]:
     """Everyone `text` names, in order, each email with its own person; a role after a name is that
     person's ("Tom, head of data"); a role alone is a nameless person the letter can address."""
     found: list[Person] = []
-    emails = _EMAIL.findall(text)  # kept whole while splitting: "dana+jobs@acme.com" is one person
-    held = _EMAIL.sub(lambda m: f"\x00{emails.index(m[0])}\x00", text.strip())
-    for held_part in _BETWEEN.split(held):
-        part = re.sub("\x00(\\d+)\x00", lambda m: emails[int(m[1])], held_part)
-        rest = _EMAIL.sub(" ", part)
-        said = loose(rest)
-        has_email = _EMAIL.search(part) is not None
+    # Emails are kept whole while splitting: "dana+jobs@acme.com" is one person.
+    emails = [m[0] for m in EMAIL.finditer(text)]
+    held = EMAIL.sub(lambda m: f"\x00{emails.index(m[0])}\x00", text.strip())
+    pieces = _BETWEEN.split(held)  # part, separator, part, …
+    for at in range(0, len(pieces), 2):
+        part = re.sub("\x00(\\d+)\x00", lambda m: emails[int(m[1])], pieces[at])
+        said = loose(EMAIL.sub(" ", part))
+        has_email = EMAIL.search(part) is not None
         if not has_email and (not said or said in words.get("me", ())):
             continue  # "just me and …": the person themselves
         if not has_email and _is_role(said, words):
             role = " ".join(w for w in _WORD.findall(said) if w not in words.get("articles", ()))
-            if found and found[-1].get("name") and not found[-1].get("role"):
+            # "Tom, head of data" is Tom's role; "Tom and the principal" are two people.
+            after_comma = at > 0 and pieces[at - 1].strip() == ","
+            if after_comma and _named_last(found):
                 found[-1]["role"] = role
             else:
                 found.append({"name": None, "email": None, "role": role})
             continue
         found.append(dict(person(part)))
     return found
+
+
+def _named_last(found: list[Person]) -> bool:
+    return bool(found) and bool(found[-1].get("name")) and not found[-1].get("role")
 
 
 def _is_role(said: str, words: Mapping[str, tuple[str, ...]]) -> bool:

@@ -17,6 +17,7 @@ from bot.engine.kinds import parse_answer
 from bot.engine.resuming import read_announcement
 from bot.flow import Option, load_flow
 from bot.inputs import loose
+from bot.letters import thank_you_letters
 from bot.people import name_parts
 from tests.chat import Chat, Talking
 from tests.engine_chat import EngineChat
@@ -283,6 +284,8 @@ PEOPLE = [  # several people in one message, each email with its own person, a r
         [("Ms. Helen Park", None, "principal"), ("Raj from IT", None, None)],
     ),
     ("just me and the hiring manager", [(None, None, "hiring manager")]),
+    ("Ms. Helen Park and the principal", [("Ms. Helen Park", None, None), (None, None, "principal")]),
+    ("Tom O'Brien, the head of data", [("Tom O'Brien", None, "head of data")]),
     ("the principal", [(None, None, "principal")]),
     ("someone from hr", [(None, None, "someone from hr")]),
     ("nurse manager Jo Smith", [("nurse manager Jo Smith", None, None)]),
@@ -418,3 +421,18 @@ def test_an_interview_to_come_told_in_a_sentence_is_kept_for_later_not_debriefed
     assert "Noted: Mercy General, Fri 27 Nov, 09:30" in reply
     [interview] = chat.memory.interviews.values()
     assert interview.status == "upcoming" and interview.answers["company"] == "Mercy General"
+
+
+def test_a_nameless_interviewer_is_addressed_by_their_role_where_it_is_a_title():
+    chat = EngineChat()
+    for line in (
+        "hi",
+        "Lincoln Elementary",
+        "teacher",
+        "Ms. Helen Park and the principal",
+        "and someone from hr",
+    ):
+        chat.say(line)
+    letters = thank_you_letters(answers_of(chat), sender="Maya", tz=BERLIN)
+    assert [letter.to_name for letter in letters] == ["Ms. Helen Park", "Principal", "Hiring Team"]
+    assert "Dear Principal," in letters[1].body

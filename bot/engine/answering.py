@@ -118,8 +118,7 @@ def advance(t: Turn, *, end_list: bool = False, goto: str | None = None) -> None
             )
     t.set_pos(nxt)
     if nxt is None:
-        if t.detail is not None:
-            t.answers.setdefault(Fact.DETAILS, {})[t.detail[0]] = t.detail[1]
+        _keep_detail(t)
         finish(t, old_section.closing or "break")
     else:
         ask_next(t, intro=t.flow.section_of[nxt["q"]] is not old_section)
@@ -186,18 +185,22 @@ def take_value(
 def ask_next(t: Turn, *, intro: bool) -> None:
     """Ask the pending question, unless the last answer's detail answers it: "not really, I wore a
     full suit" answers "What was off?" too. A detail that answers nothing is kept beside its answer."""
-    detail, t.detail = t.detail, None
-    if detail is None:
-        ask(t, intro=intro)
-        return
-    source, words = detail
     q, _ = pending_question(t)
-    if q.ask_if and q.ask_if.get("answer") == source and q.kind == "text":
+    if t.detail is not None and q.ask_if and q.ask_if.get("answer") == t.detail[0] and q.kind == "text":
+        words, t.detail = t.detail[1], None
         t.say(t.msg("noted_detail", question=q.label, value=short(words, 120)))
         answer_text(t, words)
         return
-    t.answers.setdefault(Fact.DETAILS, {})[source] = words
+    _keep_detail(t)
     ask(t, intro=intro)
+
+
+def _keep_detail(t: Turn) -> None:
+    """A detail no question took is kept beside its answer (exported with it), never lost."""
+    if t.detail is not None:
+        source, words = t.detail
+        t.answers.setdefault(Fact.DETAILS, {})[source] = words
+        t.detail = None
 
 
 def answer_letters(t: Turn, value: str) -> None:

@@ -186,7 +186,7 @@ def nudge_values(t: Turn) -> dict[str, str]:
     return {
         "company": t.subject.company,
         "role": t.answers.get(QuestionId.ROLE) or t.label("some_role"),
-        "names": " and ".join(names) if names else t.label("hiring_team"),
+        "names": join_names(t, names) or t.label("hiring_team"),
     }
 
 
