@@ -24,6 +24,10 @@ _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
 REMINDERS_KEPT = 5  # reminders whose options can still be typed by their label
 _SAFE_NAME = re.compile(r"[^\w.-]+")
 _ANSI_BOLD, _ANSI_DIM, _ANSI_RESET = "\033[1m", "\033[2m", "\033[0m"
+# Bracketed paste: a terminal that supports it wraps pasted text in these markers, so a paste is
+# known to be one message however it ends (its last line arrives only when Enter is pressed).
+_PASTE_ON, _PASTE_OFF = "\033[?2004h", "\033[?2004l"
+_PASTE_START, _PASTE_END = "\x1b[200~", "\x1b[201~"
 
 
 def _more_waiting(stream: TextIO, wait_s: float = 0.05) -> bool:
@@ -111,6 +115,16 @@ class ConsoleAdapter:
         service.on_forget(self._forget_files)
 
     async def start(self) -> None:
+        if self.pretty:
+            self.stdout.write(_PASTE_ON)
+        try:
+            await self._chat()
+        finally:
+            if self.pretty:
+                self.stdout.write(_PASTE_OFF)
+                self.stdout.flush()
+
+    async def _chat(self) -> None:
         await self._turn(Incoming(user=self.user, kind="open", display_name=self.display_name))
         while not self._stopping:
             if self.pretty:
@@ -157,7 +171,14 @@ class ConsoleAdapter:
         message = self.stdin.readline()
         if not self.pretty or not message:
             return message
-        while _more_waiting(self.stdin):
+        if _PASTE_START in message:  # a marked paste: every line up to its end marker, the last included
+            while _PASTE_END not in message:
+                line = self.stdin.readline()
+                if not line:
+                    break
+                message += line
+            return message.replace(_PASTE_START, "").replace(_PASTE_END, "")
+        while _more_waiting(self.stdin):  # a terminal without the markers: lines that came at once
             line = self.stdin.readline()
             if not line:
                 break

@@ -34,9 +34,19 @@ class Problem:
 
 
 def short(text: str, limit: int) -> str:
-    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    """`text` on one line, at most `limit` characters: a long one summed up by its first sentence,
+    or cut after a whole word, with an ellipsis; a word is cut only when it alone is that long."""
     text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    sentence = max(room.rfind(". "), room.rfind("! "), room.rfind("? "))
+    if sentence >= limit * 0.4:
+        return room[: sentence + 1] + " …"
+    space = room.rfind(" ")
+    if space >= limit * 0.5 or (space > 0 and text[limit - 1] != " "):
+        room = room[:space]
+    return room.rstrip(" ,;:-–—") + "…"
 
 
 def person(text: str) -> dict[str, str | None]:

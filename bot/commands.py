@@ -12,7 +12,7 @@ from bot.inputs import loose
 _NUMBERED = {"resume", "edit", "drop"}
 # Commands followed by words: "snooze 3h", "pause until Monday", "timezone Europe/Berlin",
 # "interview ACME tomorrow 3-4pm". The engine falls back to an answer when the words make no sense.
-_WITH_WORDS = ("snooze", "pause", "timezone", "upcoming")
+_WITH_WORDS = ("snooze", "pause", "timezone", "date_order", "upcoming")
 _WITH_NUMBER = re.compile(r"^(?P<word>.+?)\s*#?(?P<number>\d{1,3})$")
 
 

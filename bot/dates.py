@@ -137,7 +137,9 @@ _EDGE_LATE = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
 _EDGE_EARLY = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
 
 
-def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> datetime | None:
+def parse_when(
+    text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer, order: str | None = None
+) -> datetime | None:
     """The moment `text` names, as an aware UTC datetime, or None when it names none.
 
     `now` anchors relative words, so the result depends only on the arguments.
@@ -152,7 +154,7 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> dat
         "RELATIVE_BASE": local_now,
         "PREFER_DATES_FROM": prefer,
         "PREFER_DAY_OF_MONTH": "first",
-        "DATE_ORDER": date_order(tz),
+        "DATE_ORDER": order or date_order(tz),
     }
     parsed = dateparser.parse(_rewrite(text, local_now), languages=["en"], settings=settings)
     if parsed is None:
@@ -181,6 +183,18 @@ def date_order(tz: ZoneInfo) -> str:
     return "MDY" if key.startswith(_MONTH_FIRST_ZONES) else "DMY"
 
 
+_SHORT_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.](\d{1,2})(?![\d/.])")
+
+
+def reads_both_ways(text: str) -> str | None:
+    """A short date that means two days, day first or month first ("4/12"), as typed; else None."""
+    found = _SHORT_DATE.search(text)
+    if found is None:
+        return None
+    first, second = int(found.group(1)), int(found.group(2))
+    return found.group(0) if 1 <= first <= 12 and 1 <= second <= 12 and first != second else None
+
+
 def _in_a_sentence(text: str, local_now: datetime, settings: dict[str, object]) -> datetime | None:
     """A date inside a sentence ("Tom said they're hoping to decide by end of next week"): the first
     phrase that names one, the rest ignored; a bare number alone is never taken for a date."""
@@ -189,14 +203,22 @@ def _in_a_sentence(text: str, local_now: datetime, settings: dict[str, object]) 
             return dateparser.parse(_rewrite(phrase, local_now), languages=["en"], settings=settings)
     found = search_dates(_times_of_day(text), languages=["en"], settings=settings) or []
     for said, moment in found:
-        if not _BARE_NUMBER.match(said.strip()):
+        if not _BARE_NUMBER.match(said.strip()) and not _NOT_A_DAY.match(said.strip()):
             return moment
     return None
 
 
-def parse_day(text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer) -> date | None:
+# What dateparser's search takes for a moment but people mean otherwise: "a second round", "the 2nd".
+_NOT_A_DAY = re.compile(
+    r"^(?:an?|one|the|my)?\s*(?:second|sec|minute|min|moment|2nd|3rd|third)s?$", re.IGNORECASE
+)
+
+
+def parse_day(
+    text: str, *, now: datetime, tz: ZoneInfo, prefer: Prefer, order: str | None = None
+) -> date | None:
     """The calendar day `text` names, in the person's zone."""
-    moment = parse_when(text, now=now, tz=tz, prefer=prefer)
+    moment = parse_when(text, now=now, tz=tz, prefer=prefer, order=order)
     return None if moment is None else moment.astimezone(tz).date()
 
 

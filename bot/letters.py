@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +16,6 @@ _SUMMARY = template("summary.txt.j2")
 _PREP_SHEET = template("prep_sheet.txt.j2")
 _NEGOTIATION = template("negotiation.txt.j2")
 _FEEDBACK_REQUEST = template("feedback_request.txt.j2")
-_MONEY = re.compile(r"(\d[\d,.' ]*)\s*(k|K|thousand)?")
 
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 20
@@ -212,19 +210,6 @@ def prep_sheet(answers: dict[str, Any], *, when: str | None, practice: tuple[str
         keep=_text(answers.get(QuestionId.POSITIVES)),
         practice=practice,
     ).strip()
-
-
-def amount(text: str | None) -> float | None:
-    """The first sum of money in `text`: "62,000", "62k", "€62.5k a year" -> 62000.0."""
-    match = _MONEY.search(text if isinstance(text, str) else "")
-    if not match:
-        return None
-    digits = match.group(1).strip().replace(",", "").replace("'", "").replace(" ", "")
-    try:
-        value = float(digits)
-    except ValueError:
-        return None
-    return value * 1000 if match.group(2) else value
 
 
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:

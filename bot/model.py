@@ -63,6 +63,8 @@ class Fact(StrEnum):
     LETTER_SENT_AT = "letter_sent_at"
     NEWS = "news"
     NEWS_AT = "news_at"
+    OFFER_FIRST = "offer_first"  # the first figure of an offer revised since ("they came back with 92k")
+    OFFER_REVISED_AT = "offer_revised_at"
     UPCOMING_END = "upcoming_end"
     UPCOMING_START = "upcoming_start"
 
@@ -145,12 +147,15 @@ class Conversation(TypedDict, total=False):
     welcomed: bool
     profile: dict[str, Any]  # answers given once for all interviews (the name letters are signed with)
     timezone: str  # set by `timezone`; absent: the workspace's or the default
+    date_order: str  # "DMY" or "MDY" chosen with `date order`; absent: as usual in the time zone
     timezone_noted: bool  # the time zone was mentioned once, when reminders first mattered
     paused_until: str  # ISO moment
     pause_keeps: list[str]  # "interview id:kind" sent all the same during the pause
     pause_offer: PauseOffer  # a pause that waits for "keep those reminders?"
     listed: list[str]  # "interview id:kind" as `reminders` numbered them, for "cancel reminder 2"
     back_to: str | None  # the interview to return to after a look at a finished one
+    asked_news: str  # the interview the latest "any news?" asked about, until the next message
+    told: dict[str, Any]  # news told in words, waiting for "which interview?" ({"news", "pay", "second_at"})
 
 
 @dataclass(frozen=True)

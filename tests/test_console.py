@@ -160,22 +160,25 @@ def test_render_numbers_buttons_across_replies_and_frames_letters(pretty):
     assert ("\033[1mone\033[0m" in out) is pretty
 
 
+class Recorder:
+    """A service double that records what the console hands it and answers "ok"."""
+
+    def __init__(self) -> None:
+        self.seen = []
+
+    def handle(self, incoming):
+        self.seen.append(incoming)
+        return [Reply("ok")]
+
+    def on_forget(self, listener):
+        """The console registers its export clean-up here; this double keeps no data to forget."""
+
+
 def test_on_a_terminal_a_pasted_letter_arrives_as_one_message():
     import asyncio
     import io
 
     from adapters.console import ConsoleAdapter
-
-    class Recorder:
-        def __init__(self) -> None:
-            self.seen = []
-
-        def handle(self, incoming):
-            self.seen.append(incoming)
-            return [Reply("ok")]
-
-        def on_forget(self, listener):
-            """The console registers its export clean-up here; this double keeps no data to forget."""
 
     master, slave = os.openpty()
     service = Recorder()
@@ -188,6 +191,37 @@ def test_on_a_terminal_a_pasted_letter_arrives_as_one_message():
     os.close(master)
     texts = [i.text for i in service.seen if i.kind == "message"]
     assert texts == ["Dear Dana,\nThank you for today.\nBest, Maya"]
+
+
+def test_a_pasted_letter_keeps_its_last_line_that_arrives_only_with_enter():
+    """A terminal marks a paste (bracketed paste); its last line, with no newline of its own, arrives
+    when Enter is pressed, long after the others: it is still part of the same message."""
+    import asyncio
+    import io
+    import threading
+    import time
+
+    from adapters.console import ConsoleAdapter
+
+    master, slave = os.openpty()
+    service = Recorder()
+    out = io.StringIO()
+
+    def type_it() -> None:
+        os.write(master, b"\x1b[200~Dear Dana,\nThank you for today.\nBest, Maya\x1b[201~")
+        time.sleep(0.3)  # reading the paste over before pressing Enter
+        os.write(master, b"\nnext\n\x04\x04")
+
+    with os.fdopen(slave, "r") as terminal:
+        adapter = ConsoleAdapter(service=service, user_name="Maya", stdin=terminal, stdout=out, pretty=True)
+        typist = threading.Thread(target=type_it)
+        typist.start()
+        asyncio.run(asyncio.wait_for(adapter.start(), timeout=TIMEOUT_S))
+        typist.join()
+    os.close(master)
+    texts = [i.text for i in service.seen if i.kind == "message"]
+    assert texts == ["Dear Dana,\nThank you for today.\nBest, Maya", "next"]
+    assert out.getvalue().startswith("\033[?2004h") and out.getvalue().endswith("\033[?2004l")
 
 
 def test_without_a_name_the_login_is_not_offered_as_a_signature(sqlite_url):

@@ -42,6 +42,27 @@ def test_a_whole_debrief_in_a_discord_dm(service):
     asyncio.run(scenario())
 
 
+def test_a_pasted_answer_of_several_lines_arrives_whole_with_its_last_line(service):
+    pasted = (
+        "I said we'd swap one nurse from days.\nThen I'd call the agency.\nAnd I'd tell the family myself."
+    )
+
+    async def scenario():
+        async with discord_bot(service) as (fake, _):
+            for line in ["hi", "ACME", "Charge nurse", "done", "just now", "skip"]:
+                posts = await say(fake, line)
+            before = len(fake.posts)
+            await fake.click(posts[-1], "Email")
+            await settled(fake, before)
+            await say(fake, "What would you do two RNs short?")
+            await say(fake, pasted)
+        with service.db.transaction() as session:
+            [asked] = session.scalars(select(Interview)).one().answers["questions"]
+            assert pasted in asked.values()
+
+    asyncio.run(scenario())
+
+
 def test_a_replayed_message_is_handled_once(service):
     async def scenario():
         async with discord_bot(service) as (fake, _):

@@ -259,6 +259,26 @@ def test_slack_markup_in_what_people_type_becomes_plain_words():
     assert unescape("<!here> hi") == "@here hi"
 
 
+PASTED = "I said we'd swap one nurse from days.\nThen I'd call the agency.\nAnd I'd tell the family myself."
+
+
+def test_a_pasted_answer_of_several_lines_arrives_whole_with_its_last_line(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            for line in ["hi", "ACME", "Charge nurse", "done", "just now", "skip"]:
+                reply = await say(fake, client, line)
+            before = len(fake.of("chat.postMessage"))
+            await client.click(reply.button("Email"))
+            await settled(fake, before)
+            await say(fake, client, "What would you do two RNs short?")
+            await say(fake, client, PASTED)
+        with service.db.transaction() as session:
+            [asked] = session.scalars(select(Interview)).one().answers["questions"]
+            assert PASTED in asked.values()
+
+    asyncio.run(scenario())
+
+
 def test_an_emailed_interviewer_typed_in_slack_is_read_as_in_any_chat(service):
     async def scenario():
         async with slack_bot(service) as (fake, _, client):

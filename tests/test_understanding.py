@@ -19,6 +19,7 @@ from bot.flow import Option, load_flow
 from bot.inputs import loose
 from bot.letters import thank_you_letters
 from bot.people import name_parts
+from bot.told import best_named, named_company, read_news
 from tests.chat import Chat, Talking
 from tests.engine_chat import EngineChat
 
@@ -436,3 +437,118 @@ def test_a_nameless_interviewer_is_addressed_by_their_role_where_it_is_a_title()
     letters = thank_you_letters(answers_of(chat), sender="Maya", tz=BERLIN)
     assert [letter.to_name for letter in letters] == ["Ms. Helen Park", "Principal", "Hiring Team"]
     assert "Dear Principal," in letters[1].body
+
+
+NEWS = [  # news told in a message: what happened, and the figure it brings
+    ("they said no :(", "rejected", None),
+    ("they went with someone else", "rejected", None),
+    ("They went with another candidate.", "rejected", None),
+    ("didn't get it", "rejected", None),
+    ("didnt get the job 😞", "rejected", None),
+    ("unfortunately they decided not to move forward", "rejected", None),
+    ("got the rejection email this morning", "rejected", None),
+    ("the position has been filled", "rejected", None),
+    ("it's a no from mercy", "rejected", None),
+    ("I got an offer from lakeside", "offer", None),
+    ("Lakeside called back, offered me $50/hr!", "offer", "$50/hr"),
+    ("they offered me 85k", "offer", "85k"),
+    ("got the offer: €60,000 a year", "offer", "€60,000 a year"),
+    ("I GOT THE JOB!!!", "offer", None),
+    ("they want to hire me at 31 an hour", "offer", "31 an hour"),
+    ("they came back with 92k", "revised", "92k"),
+    ("they raised it to £48k", "revised", "£48k"),
+    ("they came back with some questions", None, None),
+    ("second round next tuesday", "second", None),
+    ("they want to see me again!", "second", None),
+    ("they offered me a second interview", "second", None),
+    ("invited back for a final round", "second", None),
+    ("I accepted Riverside!", "accepted", None),
+    ("I took the job", "accepted", None),
+    ("accepted the offer at 88k", "accepted", "88k"),
+    ("i said no to them", "declined", None),
+    ("I turned down the offer", "declined", None),
+    ("no news yet", "not_yet", None),
+    ("still waiting 😩", "not_yet", None),
+    ("nothing yet", "not_yet", None),
+    ("the interview went well", None, None),
+    ("hi", None, None),
+]
+
+
+@pytest.mark.parametrize(("typed", "news", "pay"), NEWS, ids=[t for t, _, _ in NEWS])
+def test_news_told_in_plain_words_is_read(typed, news, pay):
+    told = read_news(typed, load_flow().words)
+    assert (told and told.news, told and told.pay) == (news, pay)
+
+
+COMPANIES = {"m": "Mercy General Hospital", "l": "Lakeside Clinic", "r": "Riverside Elementary", "a": "ACME"}
+NAMED = [  # which interview a message names: its whole name, a distinctive word, a typo; never a common word
+    ("mercy said no", ["m"]),
+    ("Mercy General Hospital went with someone else", ["m"]),
+    ("lakesid offered me 50/hr", ["l"]),
+    ("lakeside's offer came in", ["l"]),
+    ("I accepted riverside!", ["r"]),
+    ("acme!!! offered me the job", ["a"]),
+    ("the hospital called, they said no", []),
+    ("the school offered me the job", []),
+    ("they said no", []),
+]
+
+
+@pytest.mark.parametrize(("typed", "ids"), NAMED, ids=[t for t, _ in NAMED])
+def test_the_interview_news_is_about_is_found_by_its_name(typed, ids):
+    assert best_named(COMPANIES, typed, load_flow().words["company_generic"]) == ids
+
+
+UNKNOWN = [  # a company with no debrief yet, named in news: kept as a new interview
+    ("I got an offer from Initech yesterday!", "Initech"),
+    ("Lakeside called back, offered me $50/hr!", "Lakeside"),
+    ("omg st. mary's just called, they want to hire me", "st. mary's"),
+    ("an offer from St. Mary's Hospital", "St. Mary's Hospital"),
+    ("got an offer from them!!", None),
+    ("the hospital called, they want to hire me", None),
+    ("they went with someone else", None),
+]
+
+
+@pytest.mark.parametrize(("typed", "company"), UNKNOWN, ids=[t for t, _ in UNKNOWN])
+def test_a_company_named_in_news_is_read_without_the_words_around_it(typed, company):
+    assert named_company(typed, load_flow().words) == company
+
+
+LONG = [  # long answers shown in a line: summed up by a sentence or cut after a whole word
+    "I talked about the time we were two nurses short on nights and how I rearranged the assignments",
+    "We covered staffing first. Then she asked about my plan for retention and I rambled for ages",
+    "Mrs. O'Neill's class—the one with the 32 kids—was the example I used for behaviour management",
+    "naïve café résumé piñata jalapeño crème brûlée façade déjà vu über coöperate",
+    "短い答えではなく、とても長い答えを書きました。それは面接の後すぐです。",
+]
+
+
+@pytest.mark.parametrize("text", LONG)
+@pytest.mark.parametrize("limit", [20, 40, 60])
+def test_a_long_answer_is_summed_up_never_cut_mid_word(text, limit):
+    from bot.answers import short
+
+    shown = short(text, limit)
+    if len(text) <= limit:
+        assert shown == text
+        return
+    assert len(shown) <= limit and shown.endswith("…")
+    kept = shown.removesuffix("…").removesuffix(" ").rstrip()
+    assert text.startswith(kept)
+    rest = text[len(kept) :]
+    assert (
+        " " not in text[:limit]
+        or rest[:1] in (" ", "", ",", ";", ":", "—", "-")
+        or kept.endswith((".", "!", "?"))
+    )
+
+
+BOTH_WAYS = [("4/12", "4/12"), ("decide by 4/12 i think", "4/12"), ("12/4", "12/4"), ("13/4", None),
+             ("4/4", None), ("4/12/2026", None), ("2.5", "2.5"), ("25/12", None), ("next friday", None)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "found"), BOTH_WAYS, ids=[t for t, _ in BOTH_WAYS])
+def test_a_short_date_that_reads_two_ways_is_spotted_to_be_said_back(typed, found):
+    assert dates.reads_both_ways(typed) == found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import actions, answers
+from bot import actions, answers, dates
 from bot.answers import short
 from bot.engine import registry
 from bot.engine.asking import ask, options_for, retry, show_raw, stale
@@ -156,11 +156,30 @@ def answer_text(t: Turn, text: str) -> None:
     options = [o for _, o in options_for(t, fq)]
     if fq.per_interviewer and (same := answers.match_option(options, text)) and same.value == "same":
         text = (t.answers.get(fq.id) or {}).get(str(t.item - 1)) or text
-    result = parse_answer(fq, text, options=options, words=t.flow.words, now=t.now, tz=t.tz)
+    order = t.conv.get("date_order")
+    result = parse_answer(fq, text, options=options, words=t.flow.words, now=t.now, tz=t.tz, order=order)
     if isinstance(result, answers.Problem):
         retry(t, result.key, **result.values)
     else:
+        say_reading(t, fq, text, result)
         take_value(t, fq, result.value, result.option, result.detail)
+
+
+def say_reading(t: Turn, fq: Question, text: str, result: answers.Parsed) -> None:
+    """Say back a reading that is a guess, so a misreading shows at once and `back` can fix it: an
+    option read from other words ("emial i think"), a short date that reads two ways ("4/12")."""
+    both_ways = dates.reads_both_ways(text) if fq.kind in ("date", "datetime") else None
+    if both_ways and result.value is not None:
+        order = t.conv.get("date_order") or dates.date_order(t.tz)
+        t.say(t.msg("date_order_read", short=both_ways, order=t.label(f"date_order_{order}")))
+        return
+    option = result.option
+    if option is None or kind_of(fq).echoes or fq.kind == "letters":
+        return
+    said = loose(text)
+    if said.isdecimal() or said in (loose(option.label), loose(option.value), *option.aliases):
+        return  # its own name or number: nothing was guessed
+    t.say(t.msg("noted_guess", value=option.label))
 
 
 def end_list(t: Turn, q: Question) -> None:
@@ -223,8 +242,9 @@ def advance_to(t: Turn, pos: Position) -> None:
     ask(t, intro=False)
 
 
-def open_section(t: Turn, section_id: str) -> None:
-    """Make this interview active again at the start of one of steps 4-6."""
+def open_section(t: Turn, section_id: str, given: Any = None) -> None:
+    """Make this interview active again at the start of one of steps 4-6. `given` answers its first
+    question when the news came with it ("they offered me 85k", "second round next Tue at 2")."""
     active = t.conv.get("active")
     if active and active != t.subject.id:
         t.say(t.msg("paused_previous"))
@@ -232,7 +252,15 @@ def open_section(t: Turn, section_id: str) -> None:
     t.status = IN_PROGRESS
     t.cursor.pop("return_to", None)
     t.set_pos(section_start(t, section_id))
-    ask(t, intro=True)
+    if given is None:
+        ask(t, intro=True)
+        return
+    q, _ = pending_question(t)
+    if intro := t.flow.section_of[q.id].intro:
+        t.say(intro)
+    if not kind_of(q).echoes:  # a kind that echoes says "Noted: …" itself
+        t.say(t.msg("noted_detail", question=q.label, value=short(str(given), 120)))
+    take_value(t, q, given)
 
 
 def finish(t: Turn, closing: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot import actions, dates, letters
+from bot import actions, dates, letters, money
 from bot.engine import registry
 from bot.engine.answering import advance, open_section
 from bot.engine.asking import planned_now, sender, show_letters
@@ -92,7 +92,7 @@ def close_second(t: Turn) -> None:
 @registry.closing("offer")
 def close_offer(t: Turn) -> None:
     base, target, floor = (
-        letters.amount(t.answers.get(k))
+        money.amount(t.answers.get(k))
         for k in (QuestionId.OFFER_BASE, QuestionId.OFFER_TARGET, QuestionId.OFFER_WALKAWAY)
     )
     if base and target:

@@ -13,7 +13,7 @@ from bot.engine.answering import answer_option_index, answer_text, start_new
 from bot.engine.asking import ask, idle, idle_buttons, retry, stale
 from bot.engine.conversation import cmd_help, confirm_cancel, edit_pick, run_command
 from bot.engine.cursor import button_token
-from bot.engine.news import news_for_one, news_in, waiting_for_news
+from bot.engine.news import pick_told, tell_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
 from bot.engine.resuming import note_upcoming, read_announcement
 from bot.engine.turn import Turn
@@ -101,16 +101,24 @@ def on_message(t: Turn, raw: str) -> None:
     if not text:
         retry(t, "empty")
         return
+    just_asked = t.conv.pop("asked_news", None)  # lives for the one message after an "any news?"
     if answer_mode(t, text):
         return
     command = parse_command(text, t.flow)
+    if (
+        t.iv is not None
+        and just_asked
+        and not isinstance(command, Command)
+        and tell_news(t, text, just_asked)
+    ):
+        return  # the reply to a check-in, though another debrief is open
     if isinstance(command, Command):
         run_command(t, command)
     elif isinstance(command, UnknownCommand):
         t.say(t.msg("unknown_command", command=command.word))
         cmd_help(t, Command("help"))
     elif t.iv is None:
-        without_interview(t, text)
+        without_interview(t, text, just_asked)
     else:
         answer_text(t, text)
 
@@ -132,6 +140,8 @@ def answer_mode(t: Turn, text: str) -> bool:
     elif mode == "edit_pick":
         edit_pick(t, text)
         return True
+    elif mode == "news_pick":
+        return pick_told(t, text)
     elif mode == "confirm_pause":
         answer = pause_answer(t, word)
         if answer is not None:
@@ -143,11 +153,9 @@ def answer_mode(t: Turn, text: str) -> bool:
     return False
 
 
-def without_interview(t: Turn, text: str) -> None:
+def without_interview(t: Turn, text: str, just_asked: str | None = None) -> None:
     """A message when no debrief is active: a first-timer or a named interview starts one."""
-    news = news_in(text)
-    if news and waiting_for_news(t):
-        news_for_one(t, news)
+    if t.snap.interviews and tell_news(t, text, just_asked):
         return
     announced = read_announcement(text, now=t.now, tz=t.tz)
     if announced is not None:  # an interview still to come: a prep note before it, the debrief after

@@ -42,6 +42,7 @@ class Reading:
     words: Mapping[str, tuple[str, ...]]  # the content's [words]: yes, no, now, hedges, ordinals…
     now: datetime
     tz: ZoneInfo
+    order: str | None = None  # "DMY" or "MDY" when the person chose one (`date order`)
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ class DateTimeKind(Kind):
         # "10", asked when: an hour; but "1" while one option shows is that button's number, or a slip.
         if re.fullmatch(r"\d{1,2}", hour) and len(ctx.options) < int(hour) <= 23:
             text = f"at {hour}"
-        moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer)
+        moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer, order=ctx.order)
         shown = short(text, 60)
         if moment is None:
             return Problem("bad_date", {"text": shown, "example": "Tuesday 10am" if ahead else "today 2pm"})
@@ -244,7 +245,7 @@ class DateKind(DateTimeKind):
             or said in map(loose, q.suggestions)
         ):
             return Parsed(None)
-        day = dates.parse_day(text, now=ctx.now, tz=ctx.tz, prefer=q.prefer)
+        day = dates.parse_day(text, now=ctx.now, tz=ctx.tz, prefer=q.prefer, order=ctx.order)
         today = ctx.now.astimezone(ctx.tz).date()
         if day is None:
             return Problem("bad_date", {"text": short(text, 60), "example": "next Friday"})
@@ -308,6 +309,7 @@ def parse_answer(
     words: Mapping[str, tuple[str, ...]],
     now: datetime,
     tz: ZoneInfo,
+    order: str | None = None,
 ) -> Parsed | Problem:
     """Read `text` as an answer to `question` (or to the list field being asked)."""
-    return kind_of(question).parse(question, text, Reading(options, words, now, tz))
+    return kind_of(question).parse(question, text, Reading(options, words, now, tz, order))

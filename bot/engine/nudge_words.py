@@ -61,6 +61,7 @@ def nudge_checkin(t: Turn, kind: str) -> None:
     # Each button carries the news as it stood when asked, so an old check-in clicked
     # later cannot overwrite what has been told since.
     known = t.answers.get(Fact.NEWS) or "none"
+    t.conv["asked_news"] = t.subject.id  # a reply in words ("they said no") is about this one
     buttons = iv_buttons(t, *((f"news_{news}", f"news:{news}:{known}") for news in NEWS))
     t.say(t.msg("nudge_checkin", **nudge_values(t)), buttons)
 

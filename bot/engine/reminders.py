@@ -11,6 +11,7 @@ from bot.engine.answering import hand_over
 from bot.engine.asking import kind_label, paused_line, paused_until, pending_nudges, planned_now, retry
 from bot.engine.snoozing import later
 from bot.engine.turn import Turn
+from bot.inputs import loose
 from bot.messages import Button
 from bot.model import NudgeView
 from bot.nudges import base_kind, family
@@ -152,6 +153,28 @@ def cmd_unpause(t: Turn, _: Command) -> None:
     t.conv.pop("paused_until", None)
     t.conv.pop("pause_keeps", None)
     t.say(t.msg("unpaused" if was_paused else "not_paused"))
+
+
+@registry.command("date_order")
+def cmd_date_order(t: Turn, command: Command) -> None:
+    """How short dates like 4/12 are read: day first or month first (by default, as where you are)."""
+    said, words = loose(command.words or ""), t.flow.words
+    chosen = next(
+        (order for order in ("DMY", "MDY") if said in words[f"date_order_{order.lower()}"]),
+        None,
+    )
+    if said and chosen is None and said not in words["date_order_auto"]:
+        t.say(t.msg("date_order_how"))
+        return
+    if said:
+        if chosen is None:
+            t.conv.pop("date_order", None)
+        else:
+            t.conv["date_order"] = chosen
+    order = t.conv.get("date_order") or dates.date_order(t.tz)
+    example = t.label("date_order_example_" + order)
+    key = "date_order_is" if not said else "date_order_set"
+    t.say(t.msg(key, order=t.label(f"date_order_{order}"), example=example))
 
 
 @registry.command("timezone")

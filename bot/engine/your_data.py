@@ -126,11 +126,14 @@ def cmd_offers(t: Turn, _: Command) -> None:
     for interview in offers:
         answers = interview.answers
         deadline = dates.stored_day(answers.get(QuestionId.OFFER_DEADLINE))
+        base = answers.get(QuestionId.OFFER_BASE) or "?"
+        if answers.get(Fact.OFFER_FIRST):
+            base = t.label("offer_base_revised", base=base, first=answers[Fact.OFFER_FIRST])
         lines.append(
             t.label(
                 "offer_line",
                 company=answers.get(QuestionId.COMPANY) or t.label("unnamed"),
-                base=answers.get(QuestionId.OFFER_BASE) or "?",
+                base=base,
                 extras=answers.get(QuestionId.OFFER_EXTRAS) or "—",
                 deadline=dates.show_day(deadline) if deadline else "—",
                 decision=t.label(f"decision_{answers.get(QuestionId.OFFER_DECISION) or 'think'}"),
