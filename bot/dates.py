@@ -108,11 +108,14 @@ def _rewrite(text: str, local_now: datetime) -> str:
         return month.replace(day=_PART_DAYS[match[1]]).isoformat()
     if match := _FEW_WEEKS.fullmatch(text):
         return f"in {_FEW[match[1]]} {match[2]}"
-    friday = today + timedelta(days=(4 - today.weekday()) % 7)
+    # Weeks run Monday to Sunday: on a Sunday, "next week" starts tomorrow, and "this week" is over,
+    # so its end means the Friday coming.
+    this_friday = today - timedelta(days=today.weekday()) + timedelta(days=4)
+    next_friday = this_friday + timedelta(days=7)
     if text in ("end of the week", "end of this week", "by the end of the week", "this week"):
-        return friday.isoformat()
+        return (this_friday if today <= this_friday else next_friday).isoformat()
     if text in ("end of next week", "by the end of next week", "next week sometime"):
-        return (friday + timedelta(days=7)).isoformat()
+        return next_friday.isoformat()
     if match := _WITHIN.match(text):
         return (today + timedelta(days=_FEW[match.group(1)])).isoformat()
     if match := _WITHIN_SPAN.match(text):

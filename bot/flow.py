@@ -119,11 +119,19 @@ class Flow:
         return self.labels[key].format(**values) if values else self.labels[key]
 
 
+def typed_forms(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The phrases as written, then each without its apostrophes, as phones often type them
+    ("thats it" for "that's it", "dont know"): one spelling in the content file is enough."""
+    written = tuple(phrases)
+    bare = (p.replace("'", "") for p in written if "'" in p)
+    return written + tuple(dict.fromkeys(b for b in bare if b not in written))
+
+
 def _option(raw: dict[str, Any]) -> Option:
     return Option(
         value=raw["value"],
         label=raw["label"],
-        aliases=tuple(raw.get("aliases", ())),
+        aliases=typed_forms(raw.get("aliases", ())),
         next=raw.get("next"),
     )
 
@@ -159,8 +167,8 @@ def _question(raw: dict[str, Any]) -> Question:
         kind=kind,
         options=tuple(_option(o) for o in raw.get("options", ())),
         suggestions=tuple(raw.get("suggestions", ())),
-        skip_words=tuple(raw.get("skip_words", ())),
-        edit_aliases=tuple(raw.get("edit_aliases", ())),
+        skip_words=typed_forms(raw.get("skip_words", ())),
+        edit_aliases=typed_forms(raw.get("edit_aliases", ())),
         fields=tuple(_question(f) for f in raw.get("fields", ())),
         **simple,
     )
@@ -188,8 +196,8 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         messages=dict(raw["messages"]),
         help_text=raw["help"]["text"],
         labels=dict(raw["labels"]),
-        commands={k: tuple(v) for k, v in raw["commands"].items()},
-        words={k: tuple(v) for k, v in raw["words"].items()},
+        commands={k: typed_forms(v) for k, v in raw["commands"].items()},
+        words={k: typed_forms(v) for k, v in raw["words"].items()},
         lists={k: tuple(v) for k, v in raw.get("lists", {}).items()},
     )
 

@@ -57,8 +57,21 @@ def people(text: str, words: Mapping[str, tuple[str, ...]]) -> list[Person]:
             else:
                 found.append({"name": None, "email": None, "role": role})
             continue
-        found.append(dict(person(part)))
+        one = dict(person(part))
+        if one.get("name"):
+            one["name"] = capitalised(one["name"] or "")
+        found.append(one)
     return found
+
+
+def capitalised(name: str) -> str:
+    """A name typed all in lowercase on a phone, as it is written: "dr. priya natarajan" ->
+    "Dr. Priya Natarajan", "tom o'brien" -> "Tom O'Brien"; a name with capitals is left as typed."""
+    if name != name.lower() or not any(ch.isalpha() for ch in name):
+        return name
+    parsed = HumanName(name)
+    parsed.capitalize(force=True)
+    return str(parsed) or name
 
 
 def _named_last(found: list[Person]) -> bool:

@@ -62,7 +62,11 @@ def test_decision_day_ahead_only():
 
 def test_several_numbers_for_a_pick_from_your_questions_ask_for_one():
     assert read("answer_to_improve", "1, 3") == Problem("one_at_a_time")
-    assert read("answer_to_improve", "the salary one") == Parsed("the salary one")
+    # Pointing at an option that isn't there is asked again, never stored as own words.
+    assert read("answer_to_improve", "the salary one") == Problem(
+        "which_not_found", {"text": "the salary one"}
+    )
+    assert read("answer_to_improve", "the one about salary") == Parsed("the one about salary")
 
 
 def test_a_number_that_is_no_option_is_refused_even_where_free_text_is_allowed():

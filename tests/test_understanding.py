@@ -73,6 +73,11 @@ CHOOSING = [  # an option the way people refer to one: number, ordinal, fragment
     ("thank_you_by", "3", "Problem:bad_choice"),
     ("thank_you_by", "the third one", "Problem:bad_choice"),
     ("answer_to_improve", "the staffing one", ASKED[2]),
+    ("answer_to_improve", "the weekend one", "Problem:which_not_found"),  # points at none: asked again
+    ("answer_to_improve", "nah", "none"),
+    ("answer_to_improve", "nope, happy with them", "none"),
+    ("answer_to_improve", "yes", "Problem:bad_choice"),  # answers nothing here; never stored as own words
+    ("answer_to_improve", "idk", "Problem:bad_choice"),
     ("answer_to_improve", "staffing", ASKED[2]),
     ("answer_to_improve", "the one about staffing ratios", ASKED[2]),
     ("answer_to_improve", "the conflict one", ASKED[1]),
@@ -184,6 +189,8 @@ TIMES = [  # when it happened (at 15:10 on Thu 26 Nov, Berlin) and when they'll 
     ("interview_at", "an hour ago", "2026-11-26T13:10:00+00:00"),
     ("interview_at", "yesterday at 3", "2026-11-25T14:00:00+00:00"),
     ("interview_at", "last tuesday at 11", "2026-11-24T10:00:00+00:00"),
+    ("interview_at", "last tuesday", "2026-11-24T08:00:00+00:00"),  # a day alone: its morning, not midnight
+    ("interview_at", "on monday", "2026-11-23T08:00:00+00:00"),
     ("interview_at", "it was at 10 this morning", "2026-11-26T09:00:00+00:00"),
     ("interview_at", "earlier today", "2026-11-26T14:10:00+00:00"),
     ("interview_at", "at 4", "Problem:date_future_interview"),
@@ -227,6 +234,11 @@ LIST_ENDS = [
     "there were none",
     "that's everyone",
     "that's all i remember",
+    "nope thats it",
+    "nah thats everyone i think",
+    "no one else",
+    "thats all of them",
+    "no thats all",
 ]
 
 
@@ -268,7 +280,11 @@ PEOPLE = [  # several people in one message, each email with its own person, a r
         "Dr. Priya Natarajan and Tom O'Brien",
         [("Dr. Priya Natarajan", None, None), ("Tom O'Brien", None, None)],
     ),
-    ("priya natarajan & tom obrien", [("priya natarajan", None, None), ("tom obrien", None, None)]),
+    ("priya natarajan & tom obrien", [("Priya Natarajan", None, None), ("Tom Obrien", None, None)]),
+    (
+        "dr. priya natarajan and tom o'brien",
+        [("Dr. Priya Natarajan", None, None), ("Tom O'Brien", None, None)],
+    ),
     ("Ann, Bob and Cy", [("Ann", None, None), ("Bob", None, None), ("Cy", None, None)]),
     (
         "Dana Lee dana@acme.com, Sam Ortiz sam@acme.com",
@@ -552,3 +568,18 @@ BOTH_WAYS = [("4/12", "4/12"), ("decide by 4/12 i think", "4/12"), ("12/4", "12/
 @pytest.mark.parametrize(("typed", "found"), BOTH_WAYS, ids=[t for t, _ in BOTH_WAYS])
 def test_a_short_date_that_reads_two_ways_is_spotted_to_be_said_back(typed, found):
     assert dates.reads_both_ways(typed) == found
+
+
+@pytest.mark.parametrize(
+    ("today", "typed", "day"),
+    [
+        (date(2026, 12, 6), "end of next week", date(2026, 12, 11)),  # a Sunday: next week starts tomorrow
+        (date(2026, 12, 6), "end of the week", date(2026, 12, 11)),  # this week is over: the coming Friday
+        (date(2026, 12, 5), "end of next week", date(2026, 12, 11)),  # a Saturday
+        (date(2026, 12, 7), "end of next week", date(2026, 12, 18)),  # a Monday
+        (date(2026, 12, 7), "end of this week", date(2026, 12, 11)),
+    ],
+)
+def test_weeks_run_monday_to_sunday(today, typed, day):
+    noon = datetime(today.year, today.month, today.day, 12, tzinfo=BERLIN)
+    assert dates.parse_day(typed, now=noon, tz=BERLIN, prefer="future") == day

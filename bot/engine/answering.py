@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from bot import actions, answers, dates
@@ -145,9 +147,12 @@ def answer_text(t: Turn, text: str) -> None:
         retry(t, "greeting_again")  # "hi" twice is a greeting, not a company called Hi
         return
     if q.kind == "list" and (
-        (fq is q.fields[0] and word in t.flow.words["done"]) or word in t.flow.words["finished"]
+        (fq is q.fields[0] and ends_list(word, t.flow.words)) or word in t.flow.words["finished"]
     ):
         end_list(t, q)  # "done" later in an item also ends the list; the item keeps what it has
+        return
+    if q.kind == "list" and fq is q.fields[0] and word in t.flow.words["yes"]:
+        retry(t, "list_yes")  # "Did they ask any follow-up questions?" "yes": not a question they asked
         return
     limit = fq.max_length or (q.max_length if q.kind != "list" else None) or MAX_MESSAGE_CHARS
     if len(text) > limit:
@@ -174,12 +179,25 @@ def say_reading(t: Turn, fq: Question, text: str, result: answers.Parsed) -> Non
         t.say(t.msg("date_order_read", short=both_ways, order=t.label(f"date_order_{order}")))
         return
     option = result.option
+    if option is None and fq.kind == "choice" and fq.other_allowed and isinstance(result.value, str):
+        t.say(t.msg("noted_own_words", value=short(result.value, 120)))
+        return
     if option is None or kind_of(fq).echoes or fq.kind == "letters":
         return
     said = loose(text)
     if said.isdecimal() or said in (loose(option.label), loose(option.value), *option.aliases):
         return  # its own name or number: nothing was guessed
     t.say(t.msg("noted_guess", value=option.label))
+
+
+def ends_list(word: str, words: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether an answer where a list's next item is asked ends the list: a phrase of `done`, or a
+    mix of list-end words with one that ends ("nah thats everyone i think"); never stored as an item."""
+    if word in words["done"]:
+        return True
+    said = re.findall(r"\w+", word.replace("'", ""))
+    vocabulary = set(words["list_end_words"])
+    return bool(said) and all(w in vocabulary for w in said) and any(w in words["list_enders"] for w in said)
 
 
 def end_list(t: Turn, q: Question) -> None:

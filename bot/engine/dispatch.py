@@ -155,7 +155,7 @@ def answer_mode(t: Turn, text: str) -> bool:
 
 def without_interview(t: Turn, text: str, just_asked: str | None = None) -> None:
     """A message when no debrief is active: a first-timer or a named interview starts one."""
-    if t.snap.interviews and tell_news(t, text, just_asked):
+    if tell_news(t, text, just_asked):
         return
     announced = read_announcement(text, now=t.now, tz=t.tz)
     if announced is not None:  # an interview still to come: a prep note before it, the debrief after

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,9 @@ _ANSWER_THEN_DETAIL = re.compile(
     r"(?P<answer>[^,;:.!?\n—–]{1,30}?)\s*(?:[,;:.!?—–]+|\s-\s|\s+but\s+|\s+because\s+)\s*(?P<detail>\S.*)",
     re.DOTALL | re.IGNORECASE,
 )
+# "the staffing one", "that one": pointing at an option, not own words ("the one about my weekend
+# job" describes a question in their own words).
+_POINTING = re.compile(r"^(?:the|that|this)\b.{0,30}\bones?$")
 _NUMBER_LIST = re.compile(r"^\s*\d+(\s*(,|and|&|\+)\s*\d+)+\s*$")
 
 
@@ -139,15 +142,18 @@ class ChoiceKind(Kind):
         told = None if _NUMBER_LIST.match(text) else _ANSWER_THEN_DETAIL.match(text.strip())
         if told and isinstance(first := choose(options, told["answer"], ctx.words), Option):
             return Parsed(first.value, first, detail=told["detail"].strip())
-        return self.unmatched(q, text)
+        return self.unmatched(q, text, ctx)
 
-    def unmatched(self, q: Question, text: str) -> Parsed | Problem:
+    def unmatched(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         if q.options_from and _NUMBER_LIST.match(text):
             return Problem("one_at_a_time")
         if loose(text).isdecimal():  # a number that is no option's: a slip, not an answer
             return Problem("bad_choice")
-        if q.other_allowed:
-            return Parsed(text)
+        said = loose(text)
+        if q.options_from and _POINTING.match(said):
+            return Problem("which_not_found", {"text": short(text, 60)})
+        if q.other_allowed and not any(said in ctx.words[w] for w in ("yes", "dont_know", "done")):
+            return Parsed(text)  # in their own words; but "yes" or "idk" answers nothing here
         return Problem("bad_choice")
 
     def export(self, q: Question, value: Any, flow: Flow, tz: ZoneInfo) -> str | list[str]:
@@ -161,7 +167,7 @@ class YesNoKind(ChoiceKind):
         words, label = ctx.flow.words, ctx.flow.label
         return [Option("yes", label("yes"), words["yes"]), Option("no", label("no"), words["no"])]
 
-    def unmatched(self, q: Question, text: str) -> Parsed | Problem:
+    def unmatched(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         return Problem("bad_yesno")
 
     def show(self, q: Question, value: Any, flow: Flow, tz: ZoneInfo) -> str:
@@ -205,6 +211,8 @@ class DateTimeKind(Kind):
             text = f"at {hour}"
         moment = dates.parse_when(text, now=now, tz=ctx.tz, prefer=q.prefer, order=ctx.order)
         shown = short(text, 60)
+        if moment is not None and not ahead:
+            moment = _day_alone_in_the_morning(moment, text, ctx.tz)
         if moment is None:
             return Problem("bad_date", {"text": shown, "example": "Tuesday 10am" if ahead else "today 2pm"})
         if ahead:
@@ -230,6 +238,14 @@ class DateTimeKind(Kind):
 
     def export(self, q: Question, value: Any, flow: Flow, tz: ZoneInfo) -> str | list[str]:
         return self.show(q, value, flow, tz).strip("“”")
+
+
+def _day_alone_in_the_morning(moment: datetime, text: str, tz: ZoneInfo) -> datetime:
+    """ "last Tuesday" is a day, not its midnight: an interview on a day alone is noted at 09:00."""
+    local = moment.astimezone(tz)
+    if local.time() != time(0, 0) or re.search(r"\d|midnight", text, re.IGNORECASE):
+        return moment
+    return datetime.combine(local.date(), time(9, 0), tzinfo=tz).astimezone(moment.tzinfo)
 
 
 class DateKind(DateTimeKind):

@@ -123,6 +123,8 @@ def tell_news(t: Turn, text: str, just_asked: str | None = None) -> bool:
         hand_over(t, choices[0].id, "told")
     elif not choices:
         t.conv.pop("told", None)
+        if not t.snap.interviews:
+            return False  # a first message: the welcome, not "no interview is waiting"
         t.say(t.msg("news_none"), idle_buttons(t))
     else:
         t.conv["mode"] = "news_pick"
@@ -145,6 +147,9 @@ def _with_day(t: Turn, told: Told, text: str) -> Told:
 
 def _new_interview(t: Turn, company: str) -> None:
     """News from a company with no debrief here ("an offer from Initech!"): keep it as an interview."""
+    if not t.conv.get("welcomed"):
+        t.say(t.msg("first_welcome"))
+        t.conv["welcomed"] = True
     t.iv = Interview(id=t.new_id, status=DONE, created_at=t.now)
     t.answers, t.cursor, t.status = (
         {QuestionId.COMPANY: short(company, 200)},
