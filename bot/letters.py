@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import voice
+from bot.flow import Flow, load_flow
 from bot.model import QuestionId
+from bot.people import name_parts
 from bot.templating import template
 
 # Loaded once at import, so drafting a letter during a turn reads no file.
@@ -18,9 +22,9 @@ _NEGOTIATION = template("negotiation.txt.j2")
 _FEEDBACK_REQUEST = template("feedback_request.txt.j2")
 
 # Word caps keep every letter within 100-180 words whatever the person typed.
-TOPIC_WORDS = 20
-CLARIFY_WORDS = 25
-QUESTION_WORDS = 10
+TOPIC_WORDS = 12
+CLARIFY_WORDS = 22
+QUESTION_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -94,34 +98,102 @@ def _per_person(answers: dict[str, Any], key: str) -> dict[str, str]:
     return {str(k): _text(v) for k, v in value.items() if _text(v)}
 
 
-def thank_you_letters(answers: dict[str, Any], *, sender: str | None, tz: ZoneInfo) -> list[Letter]:
-    """One letter per interviewer (or one to the hiring team), with the person's own edits kept."""
+def thank_you_letters(
+    answers: dict[str, Any], *, sender: str | None, tz: ZoneInfo, flow: Flow | None = None
+) -> list[Letter]:
+    """One letter per interviewer (or one to the hiring team), each written for its reader: addressed
+    by convention, the topic in their voice, its own sentences; the person's own edits kept."""
+    flow = flow or load_flow()
     interviewers = _people(answers) or [{"name": "Hiring Team", "email": None}]
     edits = _per_person(answers, QuestionId.LETTER_EDIT)
     topics = _per_person(answers, QuestionId.LETTER_TOPIC)
     by_post = answers.get(QuestionId.THANK_YOU_BY) == "post"
     interview_at = _moment(answers.get(QuestionId.INTERVIEW_AT))
-    improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
-    how = _text(answers.get(QuestionId.IMPROVE_HOW))
-    clarification = how if improve and improve != "none" else ""
+    company = voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation"
     role = _text(answers.get(QuestionId.ROLE)) or "open"
-    subject = f"Thank you: {role} interview"
+    subject = f"Thank you: {voice.capitalised(role)} interview"
+    shorthand: dict[str, str] = {}
+    for pair in flow.words.get("shorthand", ()):  # as written first, then without apostrophes
+        short_form, _, full = pair.partition("=")
+        shorthand.setdefault(short_form, full)
+    correction = _correction(answers, flow, shorthand)
+    seed = zlib.crc32(company.casefold().encode())  # the same letters every time they are drafted
     letters = []
     for index, person in enumerate(interviewers):
         name = _text(person.get("name"))
+        topic = _topic_for(index, topics, interviewers, flow, shorthand)
+
+        def pick(bank: str, offset: int = 0, index: int = index) -> str:
+            choices = flow.lists.get(bank) or ("",)
+            return choices[(seed + index + offset) % len(choices)]
+
+        values = {
+            "when": f" on {interview_at.astimezone(tz):%A}" if interview_at else "",
+            "role": role,
+            "company": company,
+            "topic": topic,
+        }
         body = edits.get(str(index)) or _THANK_YOU.render(
-            name=name,
-            weekday=f"{interview_at.astimezone(tz):%A}" if interview_at else None,
-            role=role,
-            company=_text(answers.get(QuestionId.COMPANY)) or "your company",
-            topic=_topic(topics.get(str(index)) or topics.get("0") or "the role and the team"),
-            clarification=_sentence(_words(clarification, CLARIFY_WORDS)) if clarification else None,
-            clarify_question=_words(improve, QUESTION_WORDS) if clarification else "",
+            salutation=salutation(name),
+            opening=pick("letter_openings").format(**values),
+            topic_line=pick("letter_topic_lines", 1).format(**values),
+            correction_line=pick("letter_corrections", 2).format(**correction) if correction else "",
+            closing=pick("letter_closings", 3),
+            thanks=pick("letter_thanks", 1),
+            signoff=pick("letter_signoffs"),
             sender=_text(sender) or "[Your name]",
         )
         email = None if by_post else person.get("email")
         letters.append(Letter(name, email, None if by_post else subject, body.strip()))
     return letters
+
+
+def salutation(name: str) -> str:
+    """How a letter greets its reader: title and surname when there is a title ("Dr. Natarajan"),
+    else the first name as given ("Tom"), as interviewers in most fields introduce themselves; a
+    role ("Principal") or the hiring team as it is. Never title + first + last."""
+    parts = name_parts(name)
+    if parts.title and parts.last:
+        return f"{parts.title} {parts.last}"
+    if parts.first and parts.last and name not in ("Hiring Team",):
+        return parts.first
+    return name
+
+
+def _topic_for(
+    index: int,
+    topics: dict[str, str],
+    interviewers: list[dict[str, Any]],
+    flow: Flow,
+    shorthand: dict[str, str],
+) -> str:
+    """This reader's topic in the letter's voice: "her plan" to her is "your plan"; a topic first
+    given for someone else ("same") keeps them in the third person by name ("Dr. Natarajan's plan")."""
+    own = topics.get(str(index))
+    first = topics.get("0")
+    text = own or first or "the role and the team"
+    text = voice.without_lead_in(voice.written_out(text, shorthand), flow.words.get("topic_lead_ins", ()))
+    text = voice.first_clause(text.rstrip(".!?"), TOPIC_WORDS).rstrip(".!?")
+    if index > 0 and (not own or own == first) and first:
+        owner = salutation(_text(interviewers[0].get("name")))
+        text = voice.about_someone(text, owner)
+    else:
+        text = voice.to_the_reader(text)
+    return voice.lowered(text)
+
+
+def _correction(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) -> dict[str, str] | None:
+    """The answer they would give now, as one sentence in the letter, with the question it answers."""
+    improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
+    how = _text(answers.get(QuestionId.IMPROVE_HOW))
+    if not improve or improve == "none" or not how:
+        return None
+    said = voice.without_lead_in(voice.written_out(how, shorthand), flow.words.get("correction_lead_ins", ()))
+    said = voice.first_clause(said, CLARIFY_WORDS)
+    if not said:
+        return None
+    question = voice.as_question(voice.first_clause(voice.written_out(improve, shorthand), QUESTION_WORDS))
+    return {"question": question, "correction": _sentence(said[:1].upper() + said[1:])}
 
 
 def debrief_summary(answers: dict[str, Any], *, title: str) -> str:

@@ -31,7 +31,7 @@ def test_a_whole_debrief_in_a_discord_dm(service):
                          "done", "yes", "Rapport", "Pace", "skip", "skip", "Maya Rivera"]:  # fmt: skip
                 posts = await say(fake, line)
             posts = await say(fake, "the onboarding plan")
-            assert "```\nDear Dana Lee," in text(posts)
+            assert "```\nDear Dana," in text(posts)
             before = len(fake.posts)
             await fake.click(posts[-1], "Mark as sent")
             assert "well-earned break" in text(await settled(fake, before))

@@ -195,7 +195,7 @@ def test_the_signature_is_asked_once_and_remembered_for_the_next_interview(sqlit
     reply = chat.say(TO_THE_LETTER[-1])
     assert "How should I sign" not in reply
     assert "Name one specific topic" in reply
-    assert "Kind regards,\nMaya Rivera" in chat.say("the data platform")
+    assert ",\nMaya Rivera\n" in chat.say("the data platform")  # the sign-off, then the name
 
 
 def test_forget_me_deletes_every_row_of_that_person_and_no_one_else(any_db):

@@ -36,7 +36,7 @@ def test_a_whole_debrief_in_a_slack_dm(service):
             assert "How should I sign your letters?" in reply and "Maya Rivera" in reply  # from users.info
             reply = await say(fake, client, "Maya Rivera")
             reply = await say(fake, client, "the onboarding plan")
-            assert "```Dear Dana Lee," in reply  # copy-ready
+            assert "```Dear Dana," in reply  # copy-ready
             assert "mailto:dana@acme.com?subject=Thank%20you" in reply
             before = len(fake.of("chat.postMessage"))
             await client.click(reply.button("Mark as sent"))

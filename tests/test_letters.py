@@ -1,0 +1,166 @@
+"""Thank-you letters written for one reader: salutation by convention, the person's notes in the
+letter's voice, sentences of its own for each reader of a panel, 100-180 words whatever was typed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import dates, voice
+from bot.letters import salutation, thank_you_letters
+
+BERLIN = dates.zone("Europe/Berlin")
+
+
+def nurse(**changes: object) -> dict:
+    answers = {
+        "company": "mercy general",
+        "role": "charge nurse",
+        "interview_at": "2026-12-06T10:00:00+00:00",
+        "interviewers": [
+            {"name": "Dr. Priya Natarajan", "email": None},
+            {"name": "Tom O'Brien", "email": None},
+        ],
+        "letter_topic": {"0": "her plan to improve nurse retention", "1": "the night shift rota"},
+        "answer_to_improve": "what would u do if u were 2 RNs short on nights",
+        "improve_how": "id say id also escalate to the house supervisor straight away",
+    }
+    return {**answers, **changes}
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [
+        ("Dr. Priya Natarajan", "Dr. Natarajan"),
+        ("Ms. Helen Park", "Ms. Park"),
+        ("Mr Smith", "Mr Smith"),
+        ("Tom O'Brien", "Tom"),
+        ("Tom", "Tom"),
+        ("Principal", "Principal"),
+        ("Hiring Team", "Hiring Team"),
+        ("Jean de la Fontaine", "Jean"),
+    ],
+)
+def test_a_reader_is_greeted_by_convention_never_title_first_and_last(name, greeting):
+    assert salutation(name) == greeting
+
+
+@pytest.mark.parametrize(
+    ("notes", "letter"),
+    [
+        ("her plan to improve nurse retention", "your plan to improve nurse retention"),
+        ("his vision for the new ward", "your vision for the new ward"),
+        ("what she said about ratios", "what you said about ratios"),
+        ("she wants more nurses on nights", "you want more nurses on nights"),
+        ("their phonics programme", "your phonics programme"),
+        ("the time I talked with her about the rota", "the time I talked with you about the rota"),
+        ("he is rebuilding the team", "you are rebuilding the team"),
+        ("the night shift rota", "the night shift rota"),
+    ],
+)
+def test_the_reader_is_written_to_in_the_second_person(notes, letter):
+    assert voice.to_the_reader(notes) == letter
+
+
+def test_the_nurses_letters_read_as_written_for_each_reader():
+    priya, tom = thank_you_letters(nurse(), sender="Maya Rivera", tz=BERLIN)
+    assert priya.body.startswith("Dear Dr. Natarajan,") and tom.body.startswith("Dear Tom,")
+    assert "your plan to improve nurse retention" in priya.body and "her plan" not in priya.body
+    assert "Mercy General" in priya.body and "mercy general" not in priya.body
+    assert priya.subject == "Thank you: Charge Nurse interview"
+    # The correction is one sentence in the letter's voice: shorthand written out, the question whole.
+    assert "“What would you do if you were 2 RNs short on nights?”" in priya.body
+    assert "I would also escalate to the house supervisor straight away." in priya.body
+    assert " u " not in priya.body and "id say" not in priya.body.casefold()
+
+
+def test_a_topic_first_given_for_someone_else_names_them():
+    _, tom = thank_you_letters(
+        nurse(
+            letter_topic={
+                "0": "her plan to improve nurse retention",
+                "1": "her plan to improve nurse retention",
+            }
+        ),
+        sender="Maya",
+        tz=BERLIN,
+    )
+    assert "Dr. Natarajan's plan to improve nurse retention" in tom.body and "your plan" not in tom.body
+
+
+def sentences(text: str) -> set[str]:
+    body = text.split("\n", 1)[1].rsplit("\n", 2)[0]  # without the greeting, sign-off and name
+    return {s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if s.strip()}
+
+
+def test_letters_to_one_panel_share_few_sentences():
+    panel = [{"name": n, "email": None} for n in ("Sam Ortiz", "Priya Nair", "Dana Lee", "Ms. Kim")]
+    letters = thank_you_letters(
+        nurse(interviewers=panel, letter_topic={"0": "the data warehouse", "1": "same", "2": "x", "3": "y"}),
+        sender="Maya",
+        tz=BERLIN,
+    )
+    for at, one in enumerate(letters):
+        for other in letters[at + 1 :]:
+            shared = sentences(one.body) & sentences(other.body)
+            # The corrected answer itself is the person's one shared point; nothing else repeats.
+            assert len(shared) <= 1, shared
+
+
+words = st.text(
+    alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), min_size=0, max_size=400
+).map(lambda s: " ".join(s.split()))
+person = st.fixed_dictionaries(
+    {
+        "name": st.one_of(
+            st.just(""), words, st.sampled_from(["Dr. Priya Natarajan", "tom o'brien", "Ms. Park"])
+        )
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    company=words,
+    role=words,
+    people=st.lists(person, min_size=0, max_size=4),
+    topics=st.lists(words, max_size=4),
+    improve=st.one_of(st.none(), words),
+    how=st.one_of(st.none(), words),
+    sender=st.one_of(st.none(), st.text(min_size=1, max_size=100).map(lambda s: " ".join(s.split()) or "M")),
+)
+def test_every_letter_is_100_to_180_words_and_never_cut_mid_word(
+    company, role, people, topics, improve, how, sender
+):
+    answers = nurse(
+        company=company,
+        role=role,
+        interviewers=people,
+        letter_topic={str(i): t for i, t in enumerate(topics)},
+        answer_to_improve=improve,
+        improve_how=how,
+    )
+    typed = set(" ".join(filter(None, [company, role, improve, how, *topics])).split())
+    for letter in thank_you_letters(answers, sender=sender, tz=BERLIN):
+        body = letter.body
+        count = len(body.split()) - len((sender or "").split())  # the signature is the person's own
+        assert 100 <= count <= 180, body
+        assert "None" not in body or "None" in typed
+        for token in re.findall(r"(\S+)…", body):  # what is cut is cut after a whole word
+            token = token.strip("“”\"'(")
+            assert token in typed or not any(t.startswith(token) for t in typed), token
+
+
+def test_a_topic_noted_as_we_talked_about_reads_as_a_topic():
+    [letter] = thank_you_letters(
+        nurse(
+            interviewers=[{"name": "Helen Park", "email": None}],
+            letter_topic={"0": "we talked about her phonics programme"},
+        ),
+        sender="Maya",
+        tz=BERLIN,
+    )
+    assert "your phonics programme" in letter.body and "talked about we" not in letter.body
