@@ -72,6 +72,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ThemeWords:
+    """A theme of the common thread: its name, the words that mark it, and the step to take."""
+
+    id: str
+    name: str
+    words: tuple[str, ...]
+    step: str
+
+
+@dataclass(frozen=True)
 class Flow:
     """The whole debrief: sections in order, plus every message, help text and command word."""
 
@@ -82,6 +92,7 @@ class Flow:
     commands: dict[str, tuple[str, ...]]
     words: dict[str, tuple[str, ...]]
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lines the bot writes in a list
+    themes: tuple[ThemeWords, ...] = ()
     order: tuple[str, ...] = field(init=False)
     by_id: dict[str, Question] = field(init=False)
     section_of: dict[str, Section] = field(init=False)
@@ -199,6 +210,9 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         commands={k: typed_forms(v) for k, v in raw["commands"].items()},
         words={k: typed_forms(v) for k, v in raw["words"].items()},
         lists={k: tuple(v) for k, v in raw.get("lists", {}).items()},
+        themes=tuple(
+            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("themes", ())
+        ),
     )
 
 

@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz
+
 from bot import voice
 from bot.flow import Flow, load_flow
+from bot.insights import SIMILAR
 from bot.model import QuestionId
 from bot.people import name_parts
 from bot.templating import template
@@ -251,9 +254,16 @@ def _first_name_or_team(answers: dict[str, Any]) -> str:
     return _text(people[0]["name"]) if people else "Hiring Team"
 
 
-def prep_sheet(answers: dict[str, Any], *, when: str | None, practice: tuple[str, ...]) -> str:
+def prep_sheet(
+    answers: dict[str, Any],
+    *,
+    when: str | None,
+    practice: tuple[str, ...],
+    thread: list[dict[str, Any]] | None = None,
+) -> str:
     """The second-interview prep sheet, built from the first interview's notes and assessment;
-    `practice` is the content's questions to practise out loud."""
+    `practice` is the content's questions to practise out loud (those already asked are left out),
+    `thread` the common thread's themes across interviews."""
     to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
     concerns = [
         _text(f.get("question"))
@@ -280,8 +290,14 @@ def prep_sheet(answers: dict[str, Any], *, when: str | None, practice: tuple[str
         better=to_improve if to_improve and to_improve != "none" else None,
         how=_text(answers.get(QuestionId.IMPROVE_HOW)),
         keep=_text(answers.get(QuestionId.POSITIVES)),
-        practice=practice,
+        practice=[p for p in practice if not any(_similar(p, q["question"]) for q in questions)],
+        thread=[t for t in thread or () if isinstance(t, dict) and t.get("name")],
     ).strip()
+
+
+def _similar(one: str, other: str) -> bool:
+    """Two phrasings of one question ("Tell me about yourself, in two minutes." / "tell me abt urself")."""
+    return fuzz.token_set_ratio(one.casefold(), other.casefold()) >= SIMILAR
 
 
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:

@@ -155,6 +155,9 @@ class Conversation(TypedDict, total=False):
     listed: list[str]  # "interview id:kind" as `reminders` numbered them, for "cancel reminder 2"
     back_to: str | None  # the interview to return to after a look at a finished one
     asked_news: str  # the interview the latest "any news?" asked about, until the next message
+    thread: list[
+        dict[str, Any]
+    ]  # the common thread's top themes when last found ({"name", "step", "interviews"})
     told: dict[str, Any]  # news told in words, waiting for "which interview?" ({"news", "pay", "second_at"})
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader, Template, Undefined
 
+from bot.answers import short
+
 
 def _blank_none(value: object) -> object:
     """What a `{{ ... }}` prints: None (a skipped answer) prints as nothing."""
@@ -17,8 +19,9 @@ def _blank_none(value: object) -> object:
 
 
 def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
-    """An environment over bot/templates; `StrictUndefined` for tests that look for misspelt names."""
-    return Environment(
+    """An environment over bot/templates; `StrictUndefined` for tests that look for misspelt names.
+    `short(n)` shows a person's long words in a line, cut after a whole word."""
+    env = Environment(
         loader=PackageLoader("bot", "templates"),
         undefined=undefined,
         finalize=_blank_none,
@@ -27,6 +30,8 @@ def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
         keep_trailing_newline=False,
         autoescape=False,  # plain text and Markdown for chat; adapters escape for their platform
     )
+    env.filters["short"] = lambda text, limit: short(str(text or ""), limit)
+    return env
 
 
 _ENV = environment()

@@ -22,6 +22,7 @@ from bot.engine.cursor import (
 )
 from bot.engine.kinds import kind_of, parse_answer
 from bot.engine.turn import Turn
+from bot.engine.your_data import remember_thread, thread_now
 from bot.flow import Option, Question
 from bot.inputs import MAX_MESSAGE_CHARS, loose
 from bot.insights import MIN_INTERVIEWS
@@ -112,18 +113,30 @@ def advance(t: Turn, *, end_list: bool = False, goto: str | None = None) -> None
         return
     old_section = t.flow.section_of[q.id]
     if old_section.summary_after and (nxt is None or t.flow.section_of[nxt["q"]] is not old_section):
+        several = len(t.snap.interviews) >= MIN_INTERVIEWS
+        if several and t.need("everything"):
+            return  # the turn runs again with every interview loaded, for the common thread
         t.say(debrief_summary(relevant_answers(t), title=t.msg("summary_title")))
-        if len(t.snap.interviews) >= MIN_INTERVIEWS:
-            t.say(
-                t.msg("insights_offer"),
-                (Button(t.label("see_insights"), actions.command("insights")),),
-            )
+        if several:
+            say_thread(t)
     t.set_pos(nxt)
     if nxt is None:
         _keep_detail(t)
         finish(t, old_section.closing or "break")
     else:
         ask_next(t, intro=t.flow.section_of[nxt["q"]] is not old_section)
+
+
+def say_thread(t: Turn) -> None:
+    """After the card: the common thread this interview shares with earlier ones, and its next step."""
+    thread = thread_now(t)
+    remember_thread(t, thread)
+    shared = next((f for f in thread.themes if any(e.interview_id == t.subject.id for e in f.evidence)), None)
+    button = (Button(t.label("see_insights"), actions.command("insights")),)
+    if shared is None:
+        t.say(t.msg("insights_offer"), button)
+    else:
+        t.say(t.msg("thread_here", name=shared.name, count=shared.interviews, step=shared.step), button)
 
 
 def answer_option_index(t: Turn, index: str) -> None:

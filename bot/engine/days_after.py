@@ -80,7 +80,11 @@ def close_break(t: Turn) -> None:
 def close_second(t: Turn) -> None:
     second_at = dates.stored_moment(t.answers.get(QuestionId.SECOND_AT))
     when = dates.show_moment(second_at, t.tz) if second_at else None
-    t.say(letters.prep_sheet(t.answers, when=when, practice=t.flow.lists["practice"]))
+    t.say(
+        letters.prep_sheet(
+            t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
+        )
+    )
     if when is None:
         t.say(t.msg("second_done_undated", company=t.subject.company))
     elif any(kind.startswith("second_prep_morning") for kind in planned_now(t)):

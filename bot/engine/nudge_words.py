@@ -75,7 +75,11 @@ def nudge_second_prep(t: Turn, kind: str) -> None:
     when = dates.show_moment(second_at, t.tz)
     key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
     t.say(t.msg(key, company=t.subject.company, when=when))
-    t.say(letters.prep_sheet(t.answers, when=when, practice=t.flow.lists["practice"]))
+    t.say(
+        letters.prep_sheet(
+            t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
+        )
+    )
 
 
 @registry.nudge(NudgeFamily.OFFER)
@@ -124,6 +128,8 @@ def nudge_upcoming(t: Turn, kind: str) -> None:
             return
         when = dates.show_moment(start, t.tz)
         t.say(t.msg("nudge_upcoming_prep", company=t.subject.company, when=when))
+        for theme in (t.conv.get("thread") or [])[:1]:  # what keeps coming up: be ready for it here too
+            t.say(t.msg("upcoming_thread", name=theme.get("name", ""), step=theme.get("step", "")))
         return
     t.say(
         t.msg("nudge_upcoming_debrief", company=t.subject.company),

@@ -6,6 +6,7 @@ delete (Outcome.forget).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot import actions, dates
@@ -14,7 +15,7 @@ from bot.engine import registry
 from bot.engine.asking import kind_label, paused_until, pending_nudges, sender
 from bot.engine.kinds import kind_of
 from bot.engine.turn import Turn
-from bot.insights import MIN_INTERVIEWS, common_thread
+from bot.insights import MIN_INTERVIEWS, Thread, common_thread
 from bot.letters import thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import Fact, Interview, QuestionId
@@ -28,12 +29,27 @@ _EXPORT = template("export.md.j2")
 def cmd_insights(t: Turn, _: Command) -> None:
     if t.need("everything"):
         return
-    thread = common_thread(list(t.everything))
+    thread = common_thread(list(t.everything), t.flow.themes)
+    remember_thread(t, thread)
     if thread.interviews < MIN_INTERVIEWS:
         t.say(t.msg("insights_too_few", count=thread.interviews))
         return
     names = {k: t.label(f"outcome_{k}") for k in ("second", "offer", "rejected", "waiting")}
     t.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
+
+
+def remember_thread(t: Turn, thread: Thread) -> None:
+    """Keep the common thread's top themes, for the prep sheet and the note before an interview."""
+    t.conv["thread"] = [
+        {"name": f.name, "step": f.step, "interviews": f.interviews} for f in thread.themes[:2]
+    ]
+
+
+def thread_now(t: Turn) -> Thread:
+    """The common thread across every interview, this one as it stands in the turn (once loaded)."""
+    current = t.iv.id if t.iv else None
+    everything = [replace(i, answers=t.answers) if i.id == current else i for i in t.everything]
+    return common_thread(everything, t.flow.themes)
 
 
 @registry.command("export")
