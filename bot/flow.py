@@ -73,7 +73,8 @@ class Section:
 
 @dataclass(frozen=True)
 class ThemeWords:
-    """A theme of the common thread: its name, the words that mark it, and the step to take."""
+    """A theme of the common thread (or a family of roles): its name, the words that mark it, and
+    the advice: the next step for a theme, what to ask about an offer for a role family."""
 
     id: str
     name: str
@@ -93,6 +94,7 @@ class Flow:
     words: dict[str, tuple[str, ...]]
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lines the bot writes in a list
     themes: tuple[ThemeWords, ...] = ()
+    role_families: tuple[ThemeWords, ...] = ()
     order: tuple[str, ...] = field(init=False)
     by_id: dict[str, Question] = field(init=False)
     section_of: dict[str, Section] = field(init=False)
@@ -212,6 +214,9 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         lists={k: tuple(v) for k, v in raw.get("lists", {}).items()},
         themes=tuple(
             ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("themes", ())
+        ),
+        role_families=tuple(
+            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("role_families", ())
         ),
     )
 

@@ -23,6 +23,7 @@ _SUMMARY = template("summary.txt.j2")
 _PREP_SHEET = template("prep_sheet.txt.j2")
 _NEGOTIATION = template("negotiation.txt.j2")
 _FEEDBACK_REQUEST = template("feedback_request.txt.j2")
+_FOLLOW_UP = template("follow_up.txt.j2")
 
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 12
@@ -115,10 +116,7 @@ def thank_you_letters(
     company = voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation"
     role = _text(answers.get(QuestionId.ROLE)) or "open"
     subject = f"Thank you: {voice.capitalised(role)} interview"
-    shorthand: dict[str, str] = {}
-    for pair in flow.words.get("shorthand", ()):  # as written first, then without apostrophes
-        short_form, _, full = pair.partition("=")
-        shorthand.setdefault(short_form, full)
+    shorthand = _shorthand(flow)
     correction = _correction(answers, flow, shorthand)
     seed = zlib.crc32(company.casefold().encode())  # the same letters every time they are drafted
     letters = []
@@ -149,6 +147,15 @@ def thank_you_letters(
         email = None if by_post else person.get("email")
         letters.append(Letter(name, email, None if by_post else subject, body.strip()))
     return letters
+
+
+def _shorthand(flow: Flow) -> dict[str, str]:
+    """The content's phone shorthand, "u" -> "you"; each as written wins over its apostrophe-free copy."""
+    shorthand: dict[str, str] = {}
+    for pair in flow.words.get("shorthand", ()):
+        short_form, _, full = pair.partition("=")
+        shorthand.setdefault(short_form, full)
+    return shorthand
 
 
 def salutation(name: str) -> str:
@@ -300,12 +307,39 @@ def _similar(one: str, other: str) -> bool:
     return fuzz.token_set_ratio(one.casefold(), other.casefold()) >= SIMILAR
 
 
-def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:
+def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
+    """A polite counter that argues from their notes: the experience the interviewer asked more about,
+    and the figure they researched."""
+    flow = flow or load_flow()
+    interest = next(
+        (
+            q
+            for f in _items(answers, QuestionId.FOLLOW_UPS)
+            if f.get("hint") == "interest" and (q := _text(f.get("question")))
+        ),
+        "",
+    )
     return _NEGOTIATION.render(
-        name=_first_name_or_team(answers),
+        name=salutation(_first_name_or_team(answers)),
         role=_text(answers.get(QuestionId.ROLE)) or "open",
-        company=_text(answers.get(QuestionId.COMPANY)) or "your company",
+        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        interest=voice.as_question(
+            voice.written_out(voice.first_clause(interest, QUESTION_WORDS), _shorthand(flow))
+        )
+        if interest
+        else "",
         target=_text(answers.get(QuestionId.OFFER_TARGET)),
+        sender=_text(sender) or "[Your name]",
+    ).strip()
+
+
+def follow_up_letter(answers: dict[str, Any], *, sender: str | None, decided: str | None) -> str:
+    """A short, polite note when the day they hoped to decide has passed without news."""
+    return _FOLLOW_UP.render(
+        name=salutation(_first_name_or_team(answers)),
+        role=_text(answers.get(QuestionId.ROLE)) or "open",
+        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        decided=decided,
         sender=_text(sender) or "[Your name]",
     ).strip()
 
@@ -313,7 +347,7 @@ def negotiation_letter(answers: dict[str, Any], *, sender: str | None) -> str:
 def feedback_request(answers: dict[str, Any], *, sender: str | None) -> str:
     liked = (_text(answers.get(QuestionId.REJECTION_LIKED)) or "meeting the team").rstrip(".")
     return _FEEDBACK_REQUEST.render(
-        name=_first_name_or_team(answers),
+        name=salutation(_first_name_or_team(answers)),
         role=_text(answers.get(QuestionId.ROLE)) or "open",
         company=_text(answers.get(QuestionId.COMPANY)) or "your company",
         liked=liked[:1].lower() + liked[1:] if liked[:2].istitle() else liked,

@@ -63,7 +63,8 @@ def to_the_reader(text: str) -> str:
 def about_someone(text: str, owner: str) -> str:
     """A topic first given for another interviewer, written to this one: "her plan" -> "Dr.
     Natarajan's plan"; "their" is the organisation's, so "your" to anyone who works there."""
-    text = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", f"{owner}'s", text, flags=re.IGNORECASE)
+    possessive = f"{owner}'s"  # a function, so that a backslash in a name is only a character
+    text = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", lambda _: possessive, text, flags=re.IGNORECASE)
     return re.sub(r"\btheir\b", "your", text)
 
 

@@ -150,6 +150,31 @@ def _lines(path: Path) -> Iterator[tuple[str, str]]:
             yield where, line
 
 
+# Seams: where a text the bot wrote shows that it was glued together from parts.
+SEAMS = {
+    "a plural left to the reader": re.compile(r"\w\(s\)"),
+    "a day after 'at'": re.compile(r"\bat (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d"),
+    "a missing value printed": re.compile(r"\bNone\b(?!, I'm happy)|\{[a-z_]+\}"),  # not the option's label
+    "a space before punctuation": re.compile(r"\w [,.;:!?](?:\s|$)"),
+    "doubled punctuation": re.compile(r"(?<!\.)[.,;:]\.(?!\.)|[?!]\.|\.,|,,"),
+    "empty quotes or emphasis": re.compile(r"“\s*”|\*\*\s*\*\*|\(\s*\)"),
+    "a doubled word": re.compile(r"\b(the|a|an|to|of|and|your|you|at|on|in) \1\b", re.IGNORECASE),
+    "a heading glued to the line above": re.compile(r"[^\n]\n?\*\*[^*\n]+\*\*\n(?=\S)(?<=[.:!?]\n\*\*)"),
+}
+
+
+def find_seams(text: str) -> list[str]:
+    """The seams in `text`, each as its name and the words around it."""
+    found = []
+    for name, pattern in SEAMS.items():
+        for match in pattern.finditer(text):
+            found.append(f"{name}: …{text[max(0, match.start() - 30) : match.end() + 30]!r}…")
+    for line in text.splitlines():
+        if re.search(r"\S {2,}\S", line.strip()):
+            found.append(f"a doubled space: {line!r}")
+    return found
+
+
 def run_transcript(path: Path, chat: Talking) -> None:
     """Play a transcript file: `> text` is typed, `[Label]` is clicked, `< text` must appear in the reply.
 
@@ -161,6 +186,9 @@ def run_transcript(path: Path, chat: Talking) -> None:
     sent = ""
 
     def check() -> None:
+        seams = find_seams(chat.last) if sent else []
+        if seams:
+            raise AssertionError(f"after {sent!r} the bot wrote with a seam:\n" + "\n".join(seams))
         for where, want, present in expected:
             found = loose(want) in loose(chat.last)
             if found != present:

@@ -164,3 +164,11 @@ def test_a_topic_noted_as_we_talked_about_reads_as_a_topic():
         tz=BERLIN,
     )
     assert "your phonics programme" in letter.body and "talked about we" not in letter.body
+
+
+def test_a_name_with_a_backslash_is_only_a_character():
+    people = [{"name": "Dr. A\\1 Natarajan", "email": None}, {"name": "Tom", "email": None}]
+    _, tom = thank_you_letters(
+        nurse(interviewers=people, letter_topic={"0": "her plan", "1": "her plan"}), sender="Maya", tz=BERLIN
+    )
+    assert "Dr. Natarajan's plan" in tom.body or "A\\1" in tom.body

@@ -166,4 +166,4 @@ def test_an_early_interview_gets_its_prep_the_evening_before_not_after_it_began(
     assert "Thu 26 Nov, 20:30 · interview reminder" in chat.say("reminders")
     clock.advance(hours=5, minutes=25)  # 20:35 Berlin
     [text] = deliver(service)
-    assert "Your interview at ACME is at Fri 27 Nov, 07:00" in text
+    assert "Your interview at ACME is on Fri 27 Nov, 07:00" in text

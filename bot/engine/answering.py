@@ -9,7 +9,7 @@ from typing import Any
 from bot import actions, answers, dates
 from bot.answers import short
 from bot.engine import registry
-from bot.engine.asking import ask, options_for, retry, show_raw, stale
+from bot.engine.asking import ask, options_for, retry, section_intro, show_raw, stale
 from bot.engine.cursor import (
     after,
     find_pos,
@@ -287,8 +287,8 @@ def open_section(t: Turn, section_id: str, given: Any = None) -> None:
         ask(t, intro=True)
         return
     q, _ = pending_question(t)
-    if intro := t.flow.section_of[q.id].intro:
-        t.say(intro)
+    if t.flow.section_of[q.id].intro:
+        t.say(section_intro(t, t.flow.section_of[q.id]))
     if not kind_of(q).echoes:  # a kind that echoes says "Noted: …" itself
         t.say(t.msg("noted_detail", question=q.label, value=short(str(given), 120)))
     take_value(t, q, given)

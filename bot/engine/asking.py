@@ -6,16 +6,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot import actions, dates, timing
+from bot import actions, dates, timing, voice
 from bot.answers import short
 from bot.engine.cursor import button_token, current_value, interviewer_names, nudge_plan, pending_question
 from bot.engine.kinds import BUTTON_LABEL_MAX, Offering, kind_of
 from bot.engine.turn import Turn
-from bot.flow import Option, Question
+from bot.flow import Option, Question, Section, ThemeWords
 from bot.letters import Letter, thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import NudgeView, QuestionId
 from bot.nudges import family
+from bot.themes import themes_of
 
 
 class _Values(dict[str, str]):
@@ -104,7 +105,7 @@ def ask(t: Turn, *, intro: bool = False, brief: bool = False) -> None:
     if intro:
         section = t.flow.section_of[q.id]
         if section.intro:
-            t.say(section.intro)
+            t.say(section_intro(t, section))
     text = prompt_text(t)
     current = current_value(t)
     if current is not None and fq.kind != "letters":
@@ -119,6 +120,24 @@ def ask(t: Turn, *, intro: bool = False, brief: bool = False) -> None:
         t.say(timing_advice(t), tuple(buttons))
         return
     t.say(text, tuple(buttons))
+
+
+def section_intro(t: Turn, section: Section) -> str:
+    """A section's intro, its {company} filled in; the offer step's {offer_asks} lists what to ask
+    about an offer for this kind of work."""
+    intro = section.intro
+    if "{offer_asks}" in intro:
+        intro = intro.replace("{offer_asks}", role_family(t).step)
+    company = voice.capitalised(str(t.answers.get(QuestionId.COMPANY) or "")) or t.label("them")
+    return intro.replace("{company}", company)
+
+
+def role_family(t: Turn) -> ThemeWords:
+    """The family of work the role belongs to ("charge nurse": healthcare), else the general one."""
+    role = str(t.answers.get(QuestionId.ROLE) or "")
+    families = t.flow.role_families
+    wanted = (themes_of(role, families) or ["general"])[0]
+    return next((f for f in families if f.id == wanted), ThemeWords("general", "General", (), ""))
 
 
 def show_letters(t: Turn, text: str) -> None:

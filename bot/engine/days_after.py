@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from bot import actions, dates, letters, money
 from bot.engine import registry
 from bot.engine.answering import advance, open_section
-from bot.engine.asking import planned_now, sender, show_letters
+from bot.engine.asking import iv_buttons, planned_now, sender, show_letters
 from bot.engine.turn import Turn
 from bot.messages import Attachment, Button
 from bot.model import Fact, QuestionId
+from bot.themes import themes_of
 
 
 @registry.verb("sent")
@@ -110,6 +111,21 @@ def close_offer(t: Turn) -> None:
             (Button(t.label("compare"), actions.command("offers")),),
         )
     decision = t.answers.get(QuestionId.OFFER_DECISION) or "think"
+    if decision == "accept" and base and target and base < target:
+        below = round((target - base) / target * 100)
+        t.answers[QuestionId.OFFER_DECISION] = (
+            "think"  # not yet: they choose with the figure in front of them
+        )
+        t.say(
+            t.msg("offer_accept_below", percent=below),
+            iv_buttons(t, ("counter_first", "decided:negotiate"), ("accept_anyway", "decided:accept")),
+        )
+        return
+    say_decision(t, decision)
+
+
+def say_decision(t: Turn, decision: str) -> None:
+    """What to do now that they lean one way: a counter draft to send, or a word for the choice made."""
     if decision == "negotiate":
         t.say(
             t.msg("offer_negotiate"),
@@ -146,11 +162,18 @@ def show_feedback_request(t: Turn) -> None:
 
 @registry.closing("feedback")
 def close_feedback(t: Turn) -> None:
+    """Feedback recorded, and turned into one thing to do (it joins the common thread as well)."""
     t.answers[Fact.FEEDBACK_REQUESTED] = True
     t.say(t.msg("feedback_done"))
+    found = themes_of(str(t.answers.get(QuestionId.FEEDBACK_RECEIVED) or ""), t.flow.themes)
+    theme = next((th for th in t.flow.themes if found and th.id == found[0]), None)
+    if theme is None:
+        t.say(t.msg("feedback_action_general"))
+    else:
+        t.say(t.msg("feedback_action", name=theme.name.lower(), step=theme.step))
 
 
 @registry.verb("decided")
 def do_decided(t: Turn, decision: str) -> None:
     t.answers[QuestionId.OFFER_DECISION] = decision
-    t.say(t.msg(f"offer_{decision}", company=t.subject.company))
+    say_decision(t, decision)

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import actions, choosing
+from bot import actions, choosing, dates, letters
 from bot.answers import Problem, short
 from bot.commands import Command
 from bot.engine import registry
 from bot.engine.answering import hand_over, open_section
-from bot.engine.asking import idle_buttons, stale
+from bot.engine.asking import idle_buttons, iv_buttons, sender, stale
 from bot.engine.days_after import compare, do_decided
 from bot.engine.kinds import parse_answer
 from bot.engine.nudge_words import nudge_checkin
 from bot.engine.resuming import resume_here
 from bot.engine.turn import Turn
 from bot.flow import Option
-from bot.messages import Button
+from bot.messages import Attachment, Button
 from bot.model import Fact, Interview, InterviewSummary, QuestionId
 from bot.money import amount
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
@@ -45,6 +45,17 @@ def do_news(t: Turn, news: str, asked_when: str | None = None, given: Any = None
     t.answers[Fact.NEWS] = news
     t.answers[Fact.NEWS_AT] = t.now.isoformat()
     if news == "not_yet":
+        decided = dates.stored_day(t.answers.get(QuestionId.DECISION_EXPECTED))
+        if decided is not None and decided < t.now.astimezone(t.tz).date():
+            t.say(
+                t.msg("news_follow_up", day=dates.show_day(decided)),
+                attachment=Attachment(
+                    title=t.label("follow_up_title"),
+                    body=letters.follow_up_letter(
+                        t.answers, sender=sender(t), decided=dates.show_day(decided)
+                    ),
+                ),
+            )
         t.say(t.msg("news_not_yet", company=t.subject.company))
         return
     open_section(t, SECTION_OF[news], given)
@@ -217,12 +228,10 @@ def revise_offer(t: Turn, pay: str) -> None:
         t.say(compare(t, "offer_vs_target", new, target))
     t.say(
         t.msg("offer_revised_next"),
-        tuple(
-            Button(t.label(label), actions.about(t.subject.id, "decided", decision))
-            for label, decision in (
-                ("revised_accept", "accept"),
-                ("revised_decline", "decline"),
-                ("revised_think", "think"),
-            )
+        iv_buttons(
+            t,
+            ("revised_accept", "decided:accept"),
+            ("revised_decline", "decided:decline"),
+            ("revised_think", "decided:think"),
         ),
     )

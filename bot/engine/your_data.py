@@ -34,8 +34,13 @@ def cmd_insights(t: Turn, _: Command) -> None:
     if thread.interviews < MIN_INTERVIEWS:
         t.say(t.msg("insights_too_few", count=thread.interviews))
         return
-    names = {k: t.label(f"outcome_{k}") for k in ("second", "offer", "rejected", "waiting")}
+    names = {k: counted(t, f"counted_{k}", n) for k, n in thread.outcomes.items()}
     t.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
+
+
+def counted(t: Turn, key: str, count: int) -> str:
+    """ "1 offer" or "2 offers": the label `key`_one or `key`_many, never "offer(s)"."""
+    return t.label(f"{key}_{'one' if count == 1 else 'many'}", count=count)
 
 
 def remember_thread(t: Turn, thread: Thread) -> None:
@@ -77,7 +82,7 @@ def cmd_export(t: Turn, _: Command) -> None:
     )
     stamp = f"{t.now.astimezone(t.tz):%Y-%m-%d-%H%M}"
     t.say(
-        t.msg("export_ready", count=len(t.everything)),
+        t.msg("export_ready", interviews=counted(t, "interviews", len(t.everything))),
         attachment=Attachment(title=t.label("export_title"), body=body, filename=f"debrief-{stamp}.md"),
     )
 
