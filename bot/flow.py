@@ -51,6 +51,7 @@ class Question:
     profile: bool = False
     suggest_display_name: bool = False
     needs_words: bool = False
+    listen: bool = False  # a feeling: the reply reflects it ("That sounds like a tough one.")
     edit_aliases: tuple[str, ...] = ()
 
     def field(self, field_id: str) -> Question:
@@ -172,6 +173,7 @@ def _question(raw: dict[str, Any]) -> Question:
             "profile",
             "suggest_display_name",
             "needs_words",
+            "listen",
         )
         if k in raw
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -206,8 +207,11 @@ def _correction(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) 
     return {"question": question, "correction": _sentence(said[:1].upper() + said[1:])}
 
 
-def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
-    """The end-of-step-2 "do again / improve next time" card, built from the assessment."""
+def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = None) -> str:
+    """The end-of-step-2 card: "Do again" from their own strengths (what went well for them, answers
+    the interviewer visibly liked, the interest behind follow-ups), "Improve" from weak answers and
+    concerns, and what they learned about the employer kept apart. No filler lines."""
+    flow = flow or load_flow()
     keep: list[dict[str, Any]] = []
     improve: list[dict[str, Any]] = []
     rating = answers.get(QuestionId.HAPPY_WITH_ANSWERS)
@@ -216,27 +220,29 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
         keep.append({"kind": "own", "text": _text(answers[QuestionId.POSITIVES])})
     for item in _items(answers, QuestionId.QUESTIONS):
         question, reaction = _text(item.get("question")), _text(item.get("reaction"))
-        if reaction and question and to_improve != question:
-            keep.append(
-                {"kind": "landed", "reaction": reaction, "question": _words(question, QUESTION_WORDS)}
-            )
-            break
-    if isinstance(rating, int) and rating >= 4:
-        keep.append({"kind": "rated_high", "rating": rating})
-    if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "yes":
-        keep.append({"kind": "satisfied"})
+        if question and to_improve != question and _went_well(reaction, flow):
+            keep.append({"kind": "landed", "reaction": voice.first_clause(reaction, 12),
+                         "question": voice.first_clause(question, QUESTION_WORDS)})  # fmt: skip
     follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, QuestionId.FOLLOW_UPS)]
-    keep += [{"kind": "interest", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
-             if hint == "interest" and q]  # fmt: skip
+    keep += [
+        {"kind": "interest", "question": voice.first_clause(q, QUESTION_WORDS)}
+        for hint, q in follow_ups
+        if hint == "interest" and q
+    ]
+    if not keep and isinstance(rating, int) and rating >= 4:
+        keep.append({"kind": "rated_high", "rating": rating})
     if to_improve and to_improve != "none":
-        improve.append({"kind": "better_answer", "question": _words(to_improve, QUESTION_WORDS),
+        improve.append({"kind": "better_answer", "question": voice.first_clause(to_improve, QUESTION_WORDS),
                         "how": _text(answers.get(QuestionId.IMPROVE_HOW))})  # fmt: skip
     if isinstance(rating, int) and rating <= 3:
         improve.append({"kind": "rated_low", "rating": rating})
     if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "no":
         improve.append({"kind": "unconvinced"})
-    improve += [{"kind": "concern", "question": _words(q, QUESTION_WORDS)} for hint, q in follow_ups
-                if hint == "concern" and q]  # fmt: skip
+    improve += [
+        {"kind": "concern", "question": voice.first_clause(q, QUESTION_WORDS)}
+        for hint, q in follow_ups
+        if hint == "concern" and q
+    ]
     if _text(answers.get(QuestionId.COULD_BE_BETTER)):
         improve.append({"kind": "own", "text": _text(answers[QuestionId.COULD_BE_BETTER])})
     if _text(answers.get(QuestionId.DRESS_ISSUE)) or answers.get(QuestionId.DRESSED_OK) == "no":
@@ -246,7 +252,20 @@ def debrief_summary(answers: dict[str, Any], *, title: str) -> str:
         heading=_heading(answers),
         keep=keep,
         improve=improve,
+        learned=_text(answers.get(QuestionId.OBSERVATIONS)),
     ).strip()
+
+
+def _went_well(reaction: str, flow: Flow) -> bool:
+    """Whether the interviewer's reaction, as noted, reads as a good one ("she nodded and smiled"),
+    not a neutral or unclear one ("idk, they seemed neutral")."""
+    said = set(re.findall(r"[\w']+", reaction.casefold()))
+    good = set(flow.words.get("reaction_good", ()))
+    unclear = set(flow.words.get("reaction_unclear", ()))
+    plain = reaction.casefold()
+    if any(re.search(rf"\b{re.escape(w)}\b", plain) for w in unclear):
+        return False
+    return bool(said & good) or any(" " in g and g in plain for g in good)
 
 
 def _heading(answers: dict[str, Any]) -> str:

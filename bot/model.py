@@ -37,6 +37,7 @@ class QuestionId(StrEnum):
     LETTER_TOPIC = "letter_topic"
     OFFER_BASE = "offer_base"
     OFFER_DEADLINE = "offer_deadline"
+    OBSERVATIONS = "observations"
     OFFER_DECISION = "offer_decision"
     OFFER_EXTRAS = "offer_extras"
     OFFER_TARGET = "offer_target"

@@ -381,7 +381,7 @@ def test_a_yes_or_no_with_a_detail_takes_the_answer_and_the_detail_answers_the_q
     assert (
         "Noted for What was off with the dress: “I wore a full suit and everyone else was in scrubs”" in reply
     )
-    assert "What positives stand out" in reply  # the question the detail answered is not asked again
+    assert "What went well for you?" in reply  # the question the detail answered is not asked again
     answers = answers_of(chat)
     assert answers["dressed_ok"] == "no"
     assert answers["dress_issue"] == "I wore a full suit and everyone else was in scrubs"

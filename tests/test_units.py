@@ -211,7 +211,31 @@ def test_a_low_rating_an_unconvinced_interviewer_and_dress_always_reach_the_card
 def test_a_good_interview_is_kept_in_do_again():
     card = debrief_summary(_answers(happy_with_answers=5, interviewer_satisfied="yes"), title="Your debrief")
     keep = card.split("Improve next time")[0]
-    assert "5 of 5" in keep and "seemed satisfied" in keep
+    assert "5 of 5" in keep and "Whatever won" not in keep  # no filler line
+
+
+def test_do_again_holds_their_strengths_and_what_they_learned_about_the_employer_stays_apart():
+    card = debrief_summary(
+        _answers(
+            positives="I stayed calm on the staffing question",
+            observations="they lost 3 nurses this year",
+            questions=[
+                {"question": "Tell me about a hard shift", "reaction": "she nodded and smiled"},
+                {"question": "How do you handle conflict?", "reaction": "idk, they both seemed neutral"},
+            ],
+        ),
+        title="Your debrief",
+    )
+    keep, rest = card.split("Improve next time")
+    assert "I stayed calm on the staffing question" in keep
+    assert (
+        "Tell me about a hard shift" in keep and "handle conflict" not in keep
+    )  # a neutral reaction isn't a strength
+    assert (
+        "they lost 3 nurses" not in keep
+        and "What you learned about them" in rest
+        and "they lost 3 nurses" in rest
+    )
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -228,8 +229,27 @@ def take_value(
     if kind_of(fq).echoes and value is not None:  # show how the words were read
         t.say(t.msg("noted", value=show_raw(t, fq, value)))
     store(t, value)
+    if fq.listen and isinstance(value, str):
+        listen(t, fq, value)
     t.detail = (fq.id, detail) if detail else None
     advance(t, goto=option.next if option else None)
+
+
+def listen(t: Turn, fq: Question, said: str) -> None:
+    """A few words that reflect a feeling just told ("gutted tbh"), chosen from the content and
+    varied; nothing for a plain answer."""
+    plain = loose(said)
+    heard = [
+        (len(word), tone)
+        for tone in ("low", "high")
+        for word in t.flow.words[f"tone_{tone}"]
+        if re.search(rf"\b{re.escape(word)}\b", plain)
+    ]
+    tone = max(heard)[1] if heard else None  # the longest phrase: "not great" is low, "not bad" high
+    if tone is None:
+        return
+    replies = t.flow.lists[f"listen_{tone}"]
+    t.say(replies[zlib.crc32(f"{t.answers.get(QuestionId.COMPANY)}:{fq.id}".encode()) % len(replies)])
 
 
 def ask_next(t: Turn, *, intro: bool) -> None:
