@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 from bot import voice
 from bot.flow import Flow, load_flow
@@ -17,6 +17,7 @@ from bot.insights import SIMILAR
 from bot.model import QuestionId
 from bot.people import name_parts
 from bot.templating import template
+from bot.themes import themes_of
 
 # Loaded once at import, so drafting a letter during a turn reads no file.
 _THANK_YOU = template("thank_you.txt.j2")
@@ -79,7 +80,11 @@ def _people(answers: dict[str, Any]) -> list[dict[str, Any]]:
     """The interviewers, in the order given (per-interviewer answers follow it); one without a name is
     addressed by their role where it is a title ("Dear Principal,"), else as the hiring team."""
     return [
-        {**p, "name": _text(p.get("name")) or _role_title(p.get("role")) or "Hiring Team"}
+        {
+            **p,
+            "name": _text(p.get("name")) or _role_title(p.get("role")) or "Hiring Team",
+            "greeting": salutation(_text(p.get("name"))) if _text(p.get("name")) else "",
+        }
         for p in _items(answers, QuestionId.INTERVIEWERS)
     ]
 
@@ -136,7 +141,7 @@ def thank_you_letters(
             "topic": topic,
         }
         body = edits.get(str(index)) or _THANK_YOU.render(
-            salutation=salutation(name),
+            salutation=person.get("greeting") or name,
             opening=pick("letter_openings").format(**values),
             topic_line=pick("letter_topic_lines", 1).format(**values),
             correction_line=pick("letter_corrections", 2).format(**correction) if correction else "",
@@ -186,7 +191,7 @@ def _topic_for(
     text = voice.without_lead_in(voice.written_out(text, shorthand), flow.words.get("topic_lead_ins", ()))
     text = voice.first_clause(text.rstrip(".!?"), TOPIC_WORDS).rstrip(".!?")
     if index > 0 and (not own or own == first) and first:
-        owner = salutation(_text(interviewers[0].get("name")))
+        owner = interviewers[0].get("greeting") or _text(interviewers[0].get("name"))
         text = voice.about_someone(text, owner)
     else:
         text = voice.to_the_reader(text)
@@ -269,15 +274,15 @@ def _went_well(reaction: str, flow: Flow) -> bool:
 
 
 def _heading(answers: dict[str, Any]) -> str:
-    """ "ACME, Product Designer", or whichever of the two is known."""
-    return ", ".join(
-        part for part in (_text(answers.get(QuestionId.COMPANY)), _text(answers.get(QuestionId.ROLE))) if part
-    )
+    """ "ACME, Product Designer", or whichever of the two is known, as written for people to read."""
+    parts = (_text(answers.get(QuestionId.COMPANY)), _text(answers.get(QuestionId.ROLE)))
+    return ", ".join(voice.capitalised(part) for part in parts if part)
 
 
 def _first_name_or_team(answers: dict[str, Any]) -> str:
+    """How the first interviewer is greeted ("Dr. Natarajan", "Tom", "Principal"), else the hiring team."""
     people = _people(answers)
-    return _text(people[0]["name"]) if people else "Hiring Team"
+    return (people[0]["greeting"] or people[0]["name"]) if people else "Hiring Team"
 
 
 def prep_sheet(
@@ -286,44 +291,67 @@ def prep_sheet(
     when: str | None,
     practice: tuple[str, ...],
     thread: list[dict[str, Any]] | None = None,
+    flow: Flow | None = None,
 ) -> str:
-    """The second-interview prep sheet, built from the first interview's notes and assessment;
-    `practice` is the content's questions to practise out loud (those already asked are left out),
-    `thread` the common thread's themes across interviews."""
-    to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
-    concerns = [
-        _text(f.get("question"))
-        for f in _items(answers, QuestionId.FOLLOW_UPS)
-        if f.get("hint") == "concern" and _text(f.get("question"))
-    ]
-    if _text(answers.get(QuestionId.RECURRING)):
-        concerns.append(_text(answers[QuestionId.RECURRING]))
+    """The second-interview prep sheet as clean prose and bullets, from the first interview's notes:
+    who they meet, the concerns to address with an angle for each, the answer to improve, what went
+    well, practice questions not asked yet, questions to ask them, and the common thread."""
+    flow = flow or load_flow()
+    shorthand = _shorthand(flow)
+
+    def asked(text: str) -> str:
+        return voice.as_question(voice.written_out(voice.first_clause(text, 20), shorthand))
+
+    def said(text: str) -> str:
+        text = voice.written_out(voice.first_clause(text, 30), shorthand)
+        return _sentence(text[:1].upper() + text[1:]) if text else ""
+
+    concerns = []
+    for f in _items(answers, QuestionId.FOLLOW_UPS):
+        if f.get("hint") == "concern" and (question := _text(f.get("question"))):
+            concerns.append({"question": asked(question), "angle": _step_for(question, flow)})
     questions = [
         {
-            "question": _text(q.get("question")),
-            "answer": _text(q.get("answer")),
-            "reaction": _text(q.get("reaction")),
+            "question": asked(q["question"]),
+            "answer": said(_text(q.get("answer"))),
+            "reaction": said(_text(q.get("reaction"))),
         }
         for q in _items(answers, QuestionId.QUESTIONS)
         if _text(q.get("question"))
     ]
+    to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
+    how = voice.without_lead_in(
+        voice.written_out(_text(answers.get(QuestionId.IMPROVE_HOW)), shorthand),
+        flow.words.get("correction_lead_ins", ()),
+    )
+    themes = [t for t in thread or () if isinstance(t, dict) and t.get("name")]
     return _PREP_SHEET.render(
         heading=_heading(answers),
         when=when,
-        focus=_text(answers.get(QuestionId.SECOND_FOCUS)),
+        meeting=said(_text(answers.get(QuestionId.SECOND_WITH))),
+        focus=said(_text(answers.get(QuestionId.SECOND_FOCUS))),
         questions=questions,
         concerns=concerns,
-        better=to_improve if to_improve and to_improve != "none" else None,
-        how=_text(answers.get(QuestionId.IMPROVE_HOW)),
-        keep=_text(answers.get(QuestionId.POSITIVES)),
+        better=asked(to_improve) if to_improve and to_improve != "none" else None,
+        how=said(how),
+        keep=said(_text(answers.get(QuestionId.POSITIVES))),
         practice=[p for p in practice if not any(_similar(p, q["question"]) for q in questions)],
-        thread=[t for t in thread or () if isinstance(t, dict) and t.get("name")],
+        ask_them=flow.lists.get("ask_them", ()),
+        thread=themes,
+        recurring="" if themes else said(_text(answers.get(QuestionId.RECURRING))),
+        recurring_step=_step_for(_text(answers.get(QuestionId.RECURRING)), flow),
     ).strip()
 
 
+def _step_for(text: str, flow: Flow) -> str:
+    """The next step for the first theme `text` is about, or "" when it is about none."""
+    found = themes_of(text, flow.themes) if text else []
+    return next((t.step for t in flow.themes if found and t.id == found[0]), "")
+
+
 def _similar(one: str, other: str) -> bool:
-    """Two phrasings of one question ("Tell me about yourself, in two minutes." / "tell me abt urself")."""
-    return fuzz.token_set_ratio(one.casefold(), other.casefold()) >= SIMILAR
+    """Two phrasings of one question: "Tell me about yourself" and "Tell me about yourself, briefly"."""
+    return fuzz.token_set_ratio(one, other, processor=utils.default_process) >= SIMILAR
 
 
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
@@ -339,7 +367,7 @@ def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flo
         "",
     )
     return _NEGOTIATION.render(
-        name=salutation(_first_name_or_team(answers)),
+        name=_first_name_or_team(answers),
         role=_text(answers.get(QuestionId.ROLE)) or "open",
         company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
         interest=voice.as_question(
@@ -355,7 +383,7 @@ def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flo
 def follow_up_letter(answers: dict[str, Any], *, sender: str | None, decided: str | None) -> str:
     """A short, polite note when the day they hoped to decide has passed without news."""
     return _FOLLOW_UP.render(
-        name=salutation(_first_name_or_team(answers)),
+        name=_first_name_or_team(answers),
         role=_text(answers.get(QuestionId.ROLE)) or "open",
         company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
         decided=decided,
@@ -363,12 +391,17 @@ def follow_up_letter(answers: dict[str, Any], *, sender: str | None, decided: st
     ).strip()
 
 
-def feedback_request(answers: dict[str, Any], *, sender: str | None) -> str:
-    liked = (_text(answers.get(QuestionId.REJECTION_LIKED)) or "meeting the team").rstrip(".")
+def feedback_request(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
+    """A gracious request for feedback, warm with the one thing they liked, written to the reader."""
+    flow = flow or load_flow()
+    liked = voice.written_out(
+        _text(answers.get(QuestionId.REJECTION_LIKED)) or "meeting the team", _shorthand(flow)
+    )
+    liked = voice.lowered(voice.to_the_reader(voice.first_clause(liked, 25))).rstrip(".!")
     return _FEEDBACK_REQUEST.render(
-        name=salutation(_first_name_or_team(answers)),
-        role=_text(answers.get(QuestionId.ROLE)) or "open",
-        company=_text(answers.get(QuestionId.COMPANY)) or "your company",
-        liked=liked[:1].lower() + liked[1:] if liked[:2].istitle() else liked,
+        name=_first_name_or_team(answers),
+        role=_text(answers.get(QuestionId.ROLE)),
+        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        liked=liked,
         sender=_text(sender) or "[Your name]",
     ).strip()

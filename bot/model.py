@@ -11,6 +11,8 @@ from datetime import datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
+from bot.voice import capitalised
+
 if TYPE_CHECKING:
     from bot.messages import Reply
 
@@ -49,6 +51,7 @@ class QuestionId(StrEnum):
     ROLE = "role"
     SECOND_AT = "second_at"
     SECOND_FOCUS = "second_focus"
+    SECOND_WITH = "second_with"
     SIGNATURE = "signature"
     THANK_YOU_BY = "thank_you_by"
 
@@ -133,6 +136,7 @@ class Cursor(TypedDict, total=False):
     snoozed: dict[str, Snoozed]  # reminders moved by snooze, by base kind
     dropped: list[str]  # reminders the person cancelled, by base kind
     added: int  # how many list items the last answer added (several people named in one message)
+    listened: int  # how many feelings were reflected back in this interview (at most two)
 
 
 class PauseOffer(TypedDict):
@@ -213,7 +217,8 @@ class Interview:
 
     @property
     def company(self) -> str:
-        return self.answers.get(QuestionId.COMPANY) or "this interview"
+        """The company as written for people to read: "mercy general" typed is "Mercy General"."""
+        return capitalised(str(self.answers.get(QuestionId.COMPANY) or "")) or "this interview"
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,10 @@ class InterviewSummary:
     letter_status: str | None = None
     news: str | None = None
     interview_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.company:  # as written for people to read, like Interview.company
+            object.__setattr__(self, "company", capitalised(self.company))
 
 
 @dataclass(frozen=True)

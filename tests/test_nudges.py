@@ -96,7 +96,7 @@ def test_a_second_interview_gets_a_prep_sheet_and_reminders(service, clock):
     chat.say("Tuesday 10am")
     chat.say("a panel with the design team")
     chat.say("tell the onboarding story with numbers")
-    assert "Prep sheet · ACME" in chat.last and "tell the onboarding story with numbers" in chat.last
+    assert "Prep sheet · ACME" in chat.last and "Tell the onboarding story with numbers." in chat.last
     clock.advance(days=4, hours=3)  # Mon 7 Dec 18:10: the evening before
     [evening] = deliver(service)
     assert "is tomorrow" in evening and "Prep sheet" in evening
@@ -110,7 +110,9 @@ def test_a_rejection_gets_a_human_word_a_feedback_note_and_a_nudge_a_day_later(s
     assert "I'm sorry" in chat.last and "How are you feeling" in chat.last
     chat.say("Gutted, honestly")
     chat.say("Their care for accessibility")
-    assert "grateful for any feedback" in chat.last and "their care for accessibility" in chat.last
+    assert (
+        "grateful for any feedback" in chat.last and "your care for accessibility" in chat.last
+    )  # written to the reader
     clock.advance(hours=23)
     assert deliver(service) == []
     clock.advance(hours=2)

@@ -33,6 +33,7 @@ from bot.model import Fact, Input, Interview, Position, QuestionId
 from bot.nudges import DONE, IN_PROGRESS
 
 HISTORY_LIMIT = 200
+MAX_LISTENED = 2  # feelings reflected back per interview: listening, not a reflex
 
 
 def start_new(t: Turn, company: str | None = None) -> None:
@@ -246,10 +247,13 @@ def listen(t: Turn, fq: Question, said: str) -> None:
         if re.search(rf"\b{re.escape(word)}\b", plain)
     ]
     tone = max(heard)[1] if heard else None  # the longest phrase: "not great" is low, "not bad" high
-    if tone is None:
+    said_before = t.cursor.get("listened", 0)
+    if tone is None or said_before >= MAX_LISTENED:
         return
     replies = t.flow.lists[f"listen_{tone}"]
-    t.say(replies[zlib.crc32(f"{t.answers.get(QuestionId.COMPANY)}:{fq.id}".encode()) % len(replies)])
+    seed = zlib.crc32(str(t.answers.get(QuestionId.COMPANY)).encode())
+    t.say(replies[(seed + said_before) % len(replies)])  # a different line each time
+    t.cursor["listened"] = said_before + 1
 
 
 def ask_next(t: Turn, *, intro: bool) -> None:

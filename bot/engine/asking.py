@@ -61,7 +61,7 @@ def prompt_values(t: Turn) -> _Values:
         if (q.per_interviewer or q.id == QuestionId.LETTER_EDIT) and index < len(names):
             person = names[index]
     return _Values(
-        company=t.answers.get(QuestionId.COMPANY) or t.label("some_company"),
+        company=voice.capitalised(str(t.answers.get(QuestionId.COMPANY) or "")) or t.label("some_company"),
         role=t.answers.get(QuestionId.ROLE) or t.label("some_role"),
         interviewer=person or t.label("your_interviewer"),
         name=person or t.label("hiring_team"),

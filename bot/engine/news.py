@@ -161,13 +161,10 @@ def _new_interview(t: Turn, company: str) -> None:
     if not t.conv.get("welcomed"):
         t.say(t.msg("first_welcome"))
         t.conv["welcomed"] = True
-    t.iv = Interview(id=t.new_id, status=DONE, created_at=t.now)
-    t.answers, t.cursor, t.status = (
-        {QuestionId.COMPANY: short(company, 200)},
-        {"pos": None, "history": []},
-        DONE,
-    )
-    t.say(t.msg("news_new_company", company=t.answers[QuestionId.COMPANY]))
+    answers: dict[str, Any] = {QuestionId.COMPANY: short(company, 200)}
+    t.iv = Interview(id=t.new_id, status=DONE, created_at=t.now, answers=answers)
+    t.answers, t.cursor, t.status = dict(answers), {"pos": None, "history": []}, DONE
+    t.say(t.msg("news_new_company", company=t.subject.company))
 
 
 def pick_told(t: Turn, text: str) -> bool:

@@ -153,7 +153,7 @@ def cmd_offers(t: Turn, _: Command) -> None:
         lines.append(
             t.label(
                 "offer_line",
-                company=answers.get(QuestionId.COMPANY) or t.label("unnamed"),
+                company=interview.company if answers.get(QuestionId.COMPANY) else t.label("unnamed"),
                 base=base,
                 extras=answers.get(QuestionId.OFFER_EXTRAS) or "—",
                 deadline=dates.show_day(deadline) if deadline else "—",
