@@ -229,6 +229,11 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
             keep.append({"kind": "landed", "reaction": voice.first_clause(reaction, 12),
                          "question": voice.first_clause(question, QUESTION_WORDS)})  # fmt: skip
     follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, QuestionId.FOLLOW_UPS)]
+    wanted = [
+        (_text(f.get("question")), _text(f.get("looking_for")))
+        for f in _items(answers, QuestionId.FOLLOW_UPS)
+        if _text(f.get("looking_for"))
+    ]
     keep += [
         {"kind": "interest", "question": voice.first_clause(q, QUESTION_WORDS)}
         for hint, q in follow_ups
@@ -247,6 +252,14 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
         {"kind": "concern", "question": voice.first_clause(q, QUESTION_WORDS)}
         for hint, q in follow_ups
         if hint == "concern" and q
+    ]
+    improve += [
+        {
+            "kind": "wanted",
+            "question": voice.first_clause(q, QUESTION_WORDS),
+            "text": voice.first_clause(w, 25),
+        }
+        for q, w in wanted
     ]
     if _text(answers.get(QuestionId.COULD_BE_BETTER)):
         improve.append({"kind": "own", "text": _text(answers[QuestionId.COULD_BE_BETTER])})
@@ -309,7 +322,13 @@ def prep_sheet(
     concerns = []
     for f in _items(answers, QuestionId.FOLLOW_UPS):
         if f.get("hint") == "concern" and (question := _text(f.get("question"))):
-            concerns.append({"question": asked(question), "angle": _step_for(question, flow)})
+            concerns.append(
+                {
+                    "question": asked(question),
+                    "wanted": said(_text(f.get("looking_for"))),
+                    "angle": _step_for(question, flow),
+                }
+            )
     questions = [
         {
             "question": asked(q["question"]),

@@ -71,6 +71,8 @@ class Kind:
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         if q.needs_words and not any(ch.isalnum() for ch in text):
             return Problem("no_words")
+        if loose(text) in q.skip_words:  # "idk" where the question says what not knowing means
+            return Parsed(None)
         return Parsed(text)
 
     def options(self, q: Question, ctx: Offering) -> list[Option]:
