@@ -26,6 +26,7 @@ _PREP_SHEET = template("prep_sheet.txt.j2")
 _NEGOTIATION = template("negotiation.txt.j2")
 _FEEDBACK_REQUEST = template("feedback_request.txt.j2")
 _FOLLOW_UP = template("follow_up.txt.j2")
+_SECOND_THANKS = template("second_thanks.txt.j2")
 
 # Word caps keep every letter within 100-180 words whatever the person typed.
 TOPIC_WORDS = 12
@@ -395,6 +396,21 @@ def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flo
         if interest
         else "",
         target=_text(answers.get(QuestionId.OFFER_TARGET)),
+        sender=_text(sender) or "[Your name]",
+    ).strip()
+
+
+def second_thank_you(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
+    """A short thank-you after a second interview, to the person they met first."""
+    flow = flow or load_flow()
+    interviewers = _people(answers) or [{"name": "Hiring Team", "email": None, "greeting": ""}]
+    topics = _per_person(answers, QuestionId.LETTER_TOPIC)
+    topic = _topic_for(0, topics, interviewers, flow, _shorthand(flow)) if topics else ""
+    return _SECOND_THANKS.render(
+        name=_first_name_or_team(answers),
+        role=_text(answers.get(QuestionId.ROLE)) or "open",
+        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        topic=topic,
         sender=_text(sender) or "[Your name]",
     ).strip()
 

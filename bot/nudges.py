@@ -183,6 +183,7 @@ def planned(
         wanted["second_prep_evening"] = at_local(day - timedelta(days=1), PREP_EVENING, tz)
         if second_at.astimezone(tz).time() >= time(9, 30):
             wanted["second_prep_morning"] = at_local(day, PREP_MORNING, tz)
+        wanted["second_thanks"] = second_at + SECOND_THANKS_AFTER  # a thank-you draft once it is over
 
     deadline = answers.get(QuestionId.OFFER_DEADLINE)
     if (
@@ -203,6 +204,7 @@ def planned(
     return {kind: waking(due, tz, quiet) for kind, due in wanted.items()}
 
 
+SECOND_THANKS_AFTER = timedelta(hours=3)
 STALE_AFTER = timedelta(days=7)  # any nudge this overdue (a long outage) is history, not news
 
 

@@ -172,3 +172,13 @@ def test_a_name_with_a_backslash_is_only_a_character():
         nurse(interviewers=people, letter_topic={"0": "her plan", "1": "her plan"}), sender="Maya", tz=BERLIN
     )
     assert "Dr. Natarajan's plan" in tom.body or "A\\1" in tom.body
+
+
+@pytest.mark.parametrize("topics", [{}, {"0": "her plan to improve nurse retention"}, {"0": "word " * 80}])
+@pytest.mark.parametrize("people", [[], [{"name": "Dr. Priya Natarajan", "email": None}]])
+def test_the_thank_you_after_a_second_interview_is_100_to_180_words(topics, people):
+    from bot.letters import second_thank_you
+
+    letter = second_thank_you(nurse(interviewers=people, letter_topic=topics), sender="Maya Rivera")
+    assert 100 <= len(letter.split()) <= 180, letter
+    assert letter.startswith("Dear Dr. Natarajan," if people else "Dear Hiring Team,")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from bot import actions, dates, letters
 from bot.engine import registry
-from bot.engine.asking import iv_buttons, nudge_values
+from bot.engine.asking import iv_buttons, nudge_values, sender
 from bot.engine.cursor import step_of
 from bot.engine.turn import Turn
 from bot.flow import Flow
-from bot.messages import Button, Reply
+from bot.messages import Attachment, Button, Reply
 from bot.model import Fact, Interview, NudgeFamily, QuestionId
 from bot.nudges import family
 
@@ -71,6 +71,15 @@ def nudge_second_prep(t: Turn, kind: str) -> None:
     second_at = dates.stored_moment(t.answers.get(QuestionId.SECOND_AT))
     if second_at is None:
         nudge_fallback(t, kind)
+        return
+    if kind == "second_thanks":
+        t.say(
+            t.msg("nudge_second_thanks", company=t.subject.company),
+            attachment=Attachment(
+                title=t.label("second_thanks_title"),
+                body=letters.second_thank_you(t.answers, sender=sender(t), flow=t.flow),
+            ),
+        )
         return
     when = dates.show_moment(second_at, t.tz)
     key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
