@@ -136,7 +136,7 @@ def common_thread(interviews: list[Interview], vocabulary: tuple[ThemeWords, ...
         outcomes=dict(outcomes),
         questions=recurring([m for m in questions if m[1] not in covered]),
         concerns=recurring([m for m in concerns if m[1] not in covered]),
-        improvements=recurring(improvements),
+        improvements=recurring([m for m in improvements if m[1] not in covered]),
         feedback=feedback,
         average_rating=round(mean(ratings), 1) if ratings else None,
     )
@@ -158,7 +158,7 @@ def _themes(
             Evidence(
                 debriefed[index].id,
                 debriefed[index].company,
-                "asked_weak" if (index, text) in weak else kind,
+                "asked_weak" if kind == "asked" and (index, text) in weak else kind,
                 text,
             )
             for index, kind, text in hits

@@ -223,12 +223,12 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
     rating = answers.get(QuestionId.HAPPY_WITH_ANSWERS)
     to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
     if _text(answers.get(QuestionId.POSITIVES)):
-        keep.append({"kind": "own", "text": _text(answers[QuestionId.POSITIVES])})
+        keep.append({"kind": "own", "text": _said(_text(answers[QuestionId.POSITIVES]), flow)})
     for item in _items(answers, QuestionId.QUESTIONS):
         question, reaction = _text(item.get("question")), _text(item.get("reaction"))
         if question and to_improve != question and _went_well(reaction, flow):
-            keep.append({"kind": "landed", "reaction": voice.first_clause(reaction, 12),
-                         "question": voice.first_clause(question, QUESTION_WORDS)})  # fmt: skip
+            keep.append({"kind": "landed", "reaction": voice.lowered(_said(reaction, flow, 12).rstrip(".")),
+                         "question": _asked(question, flow, QUESTION_WORDS)})  # fmt: skip
     follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, QuestionId.FOLLOW_UPS)]
     wanted = [
         (_text(f.get("question")), _text(f.get("looking_for")))
@@ -236,42 +236,46 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
         if _text(f.get("looking_for"))
     ]
     keep += [
-        {"kind": "interest", "question": voice.first_clause(q, QUESTION_WORDS)}
+        {"kind": "interest", "question": _asked(q, flow, QUESTION_WORDS)}
         for hint, q in follow_ups
         if hint == "interest" and q
     ]
     if not keep and isinstance(rating, int) and rating >= 4:
         keep.append({"kind": "rated_high", "rating": rating})
     if to_improve and to_improve != "none":
-        improve.append({"kind": "better_answer", "question": voice.first_clause(to_improve, QUESTION_WORDS),
-                        "how": _text(answers.get(QuestionId.IMPROVE_HOW))})  # fmt: skip
+        how = voice.without_lead_in(
+            voice.written_out(_text(answers.get(QuestionId.IMPROVE_HOW)), _shorthand(flow)),
+            flow.words.get("correction_lead_ins", ()),
+        )
+        improve.append({"kind": "better_answer", "question": _asked(to_improve, flow, QUESTION_WORDS),
+                        "how": _said(how, flow)})  # fmt: skip
     if isinstance(rating, int) and rating <= 3:
         improve.append({"kind": "rated_low", "rating": rating})
     if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "no":
         improve.append({"kind": "unconvinced"})
     improve += [
-        {"kind": "concern", "question": voice.first_clause(q, QUESTION_WORDS)}
+        {"kind": "concern", "question": _asked(q, flow, QUESTION_WORDS)}
         for hint, q in follow_ups
         if hint == "concern" and q
     ]
     improve += [
         {
             "kind": "wanted",
-            "question": voice.first_clause(q, QUESTION_WORDS),
-            "text": voice.first_clause(w, 25),
+            "question": _asked(q, flow, QUESTION_WORDS),
+            "text": voice.lowered(_said(w, flow, 25).rstrip(".")),
         }
         for q, w in wanted
     ]
     if _text(answers.get(QuestionId.COULD_BE_BETTER)):
-        improve.append({"kind": "own", "text": _text(answers[QuestionId.COULD_BE_BETTER])})
+        improve.append({"kind": "own", "text": _said(_text(answers[QuestionId.COULD_BE_BETTER]), flow)})
     if _text(answers.get(QuestionId.DRESS_ISSUE)) or answers.get(QuestionId.DRESSED_OK) == "no":
-        improve.append({"kind": "dress", "text": _text(answers.get(QuestionId.DRESS_ISSUE))})
+        improve.append({"kind": "dress", "text": _said(_text(answers.get(QuestionId.DRESS_ISSUE)), flow)})
     return _SUMMARY.render(
         title=title,
         heading=_heading(answers),
         keep=keep,
         improve=improve,
-        learned=_text(answers.get(QuestionId.OBSERVATIONS)),
+        learned=_said(_text(answers.get(QuestionId.OBSERVATIONS)), flow),
     ).strip()
 
 
@@ -314,11 +318,10 @@ def prep_sheet(
     shorthand = _shorthand(flow)
 
     def asked(text: str) -> str:
-        return voice.as_question(voice.written_out(voice.first_clause(text, 20), shorthand))
+        return _asked(text, flow)
 
     def said(text: str) -> str:
-        text = voice.written_out(voice.first_clause(text, 30), shorthand)
-        return _sentence(text[:1].upper() + text[1:]) if text else ""
+        return _said(text, flow)
 
     concerns = []
     for f in _items(answers, QuestionId.FOLLOW_UPS):
@@ -361,6 +364,17 @@ def prep_sheet(
         recurring="" if themes else said(_text(answers.get(QuestionId.RECURRING))),
         recurring_step=_step_for(_text(answers.get(QuestionId.RECURRING)), flow),
     ).strip()
+
+
+def _asked(text: str, flow: Flow, words: int = 20) -> str:
+    """A question as noted, written out whole: "how do u handle conflict" -> "How do you handle conflict?"."""
+    return voice.as_question(voice.written_out(voice.first_clause(text, words), _shorthand(flow)))
+
+
+def _said(text: str, flow: Flow, words: int = 30) -> str:
+    """Words as noted, written out as a sentence: "id call the agency" -> "I would call the agency."."""
+    text = voice.written_out(voice.first_clause(text, words), _shorthand(flow))
+    return _sentence(text[:1].upper() + text[1:]) if text else ""
 
 
 def _step_for(text: str, flow: Flow) -> str:

@@ -140,6 +140,7 @@ _PLAIN_STARTS = {
     "the", "a", "an", "your", "our", "my", "their", "his", "her", "its", "this", "that", "these", "those",
     "how", "what", "why", "when", "where", "which", "who", "about", "working", "we", "some", "all", "any",
     "new", "next", "plans", "plan", "ways", "making", "building", "improving", "managing", "supporting",
+    "whether", "if", "more", "nodded", "smiled", "said", "asked", "seemed", "liked", "laughed",
 }  # fmt: skip
 
 

@@ -89,3 +89,14 @@ def test_a_theme_in_one_interview_is_a_thread_only_when_the_person_says_it_keeps
     assert common_thread([once, other], THEMES).themes == []
     said = interview("a", "ACME", recurring="they always ask about pay")
     assert [f.id for f in common_thread([said, other], THEMES).themes] == ["pay"]
+
+
+def test_what_they_would_improve_is_evidence_in_its_own_words_and_not_listed_twice():
+    one = interview(
+        "a", "ACME", questions=[{"question": "Tell me about yourself"}], could_be_better="rambled"
+    )
+    two = interview("b", "Globex", questions=[{"question": "Why us?"}], could_be_better="rambled a bit")
+    thread = common_thread([one, two], THEMES)
+    [nerves] = [f for f in thread.themes if f.id == "nerves"]
+    assert {e.kind for e in nerves.evidence} == {"improve"}  # never "they asked “rambled”"
+    assert thread.improvements == []  # the theme shows it; not again as a phrase

@@ -234,7 +234,7 @@ def test_do_again_holds_their_strengths_and_what_they_learned_about_the_employer
     assert (
         "they lost 3 nurses" not in keep
         and "What you learned about them" in rest
-        and "they lost 3 nurses" in rest
+        and "They lost 3 nurses" in rest
     )
 
 
