@@ -366,6 +366,25 @@ def prep_sheet(
     ).strip()
 
 
+def prep_glance(answers: dict[str, Any], *, flow: Flow | None = None) -> str:
+    """The morning of a second interview: the focus and the first concern to meet, in two lines."""
+    flow = flow or load_flow()
+    lines = []
+    if focus := _said(_text(answers.get(QuestionId.SECOND_FOCUS)), flow):
+        lines.append(f"• {flow.label('glance_focus')} {focus}")
+    concern = next(
+        (
+            q
+            for f in _items(answers, QuestionId.FOLLOW_UPS)
+            if f.get("hint") == "concern" and (q := _text(f.get("question")))
+        ),
+        "",
+    )
+    if concern:
+        lines.append(f"• {flow.label('glance_concern')} “{_asked(concern, flow)}”")
+    return "\n".join(lines)
+
+
 def _asked(text: str, flow: Flow, words: int = 20) -> str:
     """A question as noted, written out whole: "how do u handle conflict" -> "How do you handle conflict?"."""
     return voice.as_question(voice.written_out(voice.first_clause(text, words), _shorthand(flow)))

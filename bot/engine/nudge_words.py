@@ -82,13 +82,19 @@ def nudge_second_prep(t: Turn, kind: str) -> None:
         )
         return
     when = dates.show_moment(second_at, t.tz)
-    key = "nudge_second_evening" if kind.endswith("evening") else "nudge_second_morning"
-    t.say(t.msg(key, company=t.subject.company, when=when))
-    t.say(
-        letters.prep_sheet(
-            t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
+    if kind.endswith("evening"):  # the whole sheet once more, the evening before
+        t.say(t.msg("nudge_second_evening", company=t.subject.company, when=when))
+        t.say(
+            letters.prep_sheet(
+                t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
+            )
         )
-    )
+        return
+    # The morning of: not the sheet a third time, only what matters most today.
+    t.say(t.msg("nudge_second_morning", company=t.subject.company, when=when))
+    glance = letters.prep_glance(t.answers, flow=t.flow)
+    if glance:
+        t.say(glance)
 
 
 @registry.nudge(NudgeFamily.OFFER)
