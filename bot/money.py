@@ -47,3 +47,33 @@ def pay_in(text: str) -> str | None:
         if marked or (len(digits) >= 4 and not a_year):
             return match.group(0).strip()
     return None
+
+
+HOURS_A_YEAR = 2080  # 40 hours a week, 52 weeks: how an hourly rate compares with a salary
+_HOURLY = re.compile(r"/\s?h(?:r|our)?\b|\b(?:an?|per)\s+hour\b|\bhourly\b|\bp/?h\b", re.IGNORECASE)
+_MONTHLY = re.compile(r"/\s?mo(?:nth)?\b|\b(?:a|per)\s+month\b|\bmonthly\b", re.IGNORECASE)
+_WEEKLY = re.compile(r"/\s?wk\b|/\s?week\b|\b(?:a|per)\s+week\b|\bweekly\b", re.IGNORECASE)
+_DAYS_OFF = re.compile(r"(\d{1,2})\s*(days?|weeks?|wks?)\b", re.IGNORECASE)
+
+
+def yearly(text: str | None) -> float | None:
+    """Pay as typed, per year, so offers compare: "$21/hr" -> 43,680; "3,500 a month" -> 42,000."""
+    value = amount(text)
+    if value is None or not isinstance(text, str):
+        return None
+    if _HOURLY.search(text):
+        return value * HOURS_A_YEAR
+    if _MONTHLY.search(text):
+        return value * 12
+    if _WEEKLY.search(text):
+        return value * 52
+    return value
+
+
+def days_off(text: str | None) -> int | None:
+    """Paid days off named in an offer's extras: "25 days vacation" -> 25, "3 weeks pto" -> 15."""
+    found = _DAYS_OFF.search(text if isinstance(text, str) else "")
+    if found is None:
+        return None
+    count = int(found.group(1))
+    return count * 5 if found.group(2).casefold().startswith("w") else count

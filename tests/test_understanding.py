@@ -583,3 +583,30 @@ def test_a_short_date_that_reads_two_ways_is_spotted_to_be_said_back(typed, foun
 def test_weeks_run_monday_to_sunday(today, typed, day):
     noon = datetime(today.year, today.month, today.day, 12, tzinfo=BERLIN)
     assert dates.parse_day(typed, now=noon, tz=BERLIN, prefer="future") == day
+
+
+PAY = [  # pay as typed, per year, so offers compare; time off in days
+    ("$21/hr", 43680.0),
+    ("50 an hour", 104000.0),
+    ("3,500 a month", 42000.0),
+    ("85k", 85000.0),
+    ("€60,000 a year", 60000.0),
+    ("900 per week", 46800.0),
+]
+
+
+@pytest.mark.parametrize(("typed", "per_year"), PAY, ids=[t for t, _ in PAY])
+def test_pay_is_compared_per_year(typed, per_year):
+    from bot.money import yearly
+
+    assert yearly(typed) == per_year
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("25 days vacation", 25), ("3 weeks pto", 15), ("10 days pto, 401k", 10), ("remote fridays", None)],
+)
+def test_time_off_is_counted_in_days(typed, days):
+    from bot.money import days_off
+
+    assert days_off(typed) == days

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot import actions, dates
+from bot import actions, dates, money
 from bot.commands import Command
 from bot.engine import registry
 from bot.engine.asking import kind_label, paused_until, pending_nudges, sender
@@ -160,7 +160,29 @@ def cmd_offers(t: Turn, _: Command) -> None:
                 decision=t.label(f"decision_{answers.get(QuestionId.OFFER_DECISION) or 'think'}"),
             )
         )
+    lines += compare_offers(t, offers)
     t.say("\n".join(lines))
+
+
+def compare_offers(t: Turn, offers: list[Interview]) -> list[str]:
+    """With two offers or more: which pays most per year, and which gives the most time off."""
+    if len(offers) < 2:
+        return []
+    lines = []
+    pay = {i.company: money.yearly(i.answers.get(QuestionId.OFFER_BASE)) for i in offers}
+    known = {company: value for company, value in pay.items() if value}
+    if len(known) >= 2:
+        best = max(known, key=lambda company: known[company])
+        lines.append(t.label("offers_most_pay", company=best, yearly=f"{known[best]:,.0f}"))
+    time_off = {i.company: money.days_off(i.answers.get(QuestionId.OFFER_EXTRAS)) for i in offers}
+    counted = {company: days for company, days in time_off.items() if days}
+    if len(counted) >= 2:
+        most = max(counted, key=lambda company: counted[company])
+        lines.append(t.label("offers_most_time_off", company=most, days=counted[most]))
+    if lines:
+        lines.insert(0, "")
+        lines.append(t.label("offers_beyond_figures"))
+    return lines
 
 
 @registry.command("forget")
