@@ -420,17 +420,24 @@ def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flo
         "",
     )
     return _NEGOTIATION.render(
-        name=_first_name_or_team(answers),
-        role=_text(answers.get(QuestionId.ROLE)) or "open",
-        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        **_addressed(answers, sender),
         interest=voice.as_question(
             voice.written_out(voice.first_clause(interest, QUESTION_WORDS), _shorthand(flow))
         )
         if interest
         else "",
         target=_text(answers.get(QuestionId.OFFER_TARGET)),
-        sender=_text(sender) or "[Your name]",
     ).strip()
+
+
+def _addressed(answers: dict[str, Any], sender: str | None) -> dict[str, str]:
+    """What every short letter names: who it greets, the role, the company, who signs it."""
+    return {
+        "name": _first_name_or_team(answers),
+        "role": _text(answers.get(QuestionId.ROLE)) or "open",
+        "company": voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        "sender": _text(sender) or "[Your name]",
+    }
 
 
 def second_thank_you(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
@@ -440,22 +447,16 @@ def second_thank_you(answers: dict[str, Any], *, sender: str | None, flow: Flow 
     topics = _per_person(answers, QuestionId.LETTER_TOPIC)
     topic = _topic_for(0, topics, interviewers, flow, _shorthand(flow)) if topics else ""
     return _SECOND_THANKS.render(
-        name=_first_name_or_team(answers),
-        role=_text(answers.get(QuestionId.ROLE)) or "open",
-        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        **_addressed(answers, sender),
         topic=topic,
-        sender=_text(sender) or "[Your name]",
     ).strip()
 
 
 def follow_up_letter(answers: dict[str, Any], *, sender: str | None, decided: str | None) -> str:
     """A short, polite note when the day they hoped to decide has passed without news."""
     return _FOLLOW_UP.render(
-        name=_first_name_or_team(answers),
-        role=_text(answers.get(QuestionId.ROLE)) or "open",
-        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        **_addressed(answers, sender),
         decided=decided,
-        sender=_text(sender) or "[Your name]",
     ).strip()
 
 
@@ -467,9 +468,6 @@ def feedback_request(answers: dict[str, Any], *, sender: str | None, flow: Flow 
     )
     liked = voice.lowered(voice.to_the_reader(voice.first_clause(liked, 25))).rstrip(".!")
     return _FEEDBACK_REQUEST.render(
-        name=_first_name_or_team(answers),
-        role=_text(answers.get(QuestionId.ROLE)),
-        company=voice.capitalised(_text(answers.get(QuestionId.COMPANY))) or "your organisation",
+        **{**_addressed(answers, sender), "role": _text(answers.get(QuestionId.ROLE))},
         liked=liked,
-        sender=_text(sender) or "[Your name]",
     ).strip()
