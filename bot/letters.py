@@ -61,20 +61,9 @@ def _items(answers: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
-def _words(text: str, limit: int) -> str:
-    """At most `limit` words of `text`, marked with an ellipsis when cut."""
-    words = text.split()
-    return " ".join(words) if len(words) <= limit else " ".join(words[:limit]) + "…"
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text[-1:] in ".!?…" else text + "."
-
-
-def _topic(text: str) -> str:
-    text = _words(text.strip().rstrip(".!?"), TOPIC_WORDS)
-    return text[:1].lower() + text[1:] if text[:2].istitle() and not text[:2].isupper() else text
 
 
 def _people(answers: dict[str, Any]) -> list[dict[str, Any]]:
