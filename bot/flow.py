@@ -96,6 +96,7 @@ class Flow:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lines the bot writes in a list
     themes: tuple[ThemeWords, ...] = ()
     role_families: tuple[ThemeWords, ...] = ()
+    priorities: tuple[ThemeWords, ...] = ()
     order: tuple[str, ...] = field(init=False)
     by_id: dict[str, Question] = field(init=False)
     section_of: dict[str, Section] = field(init=False)
@@ -219,6 +220,9 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         ),
         role_families=tuple(
             ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("role_families", ())
+        ),
+        priorities=tuple(
+            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("priorities", ())
         ),
     )
 

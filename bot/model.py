@@ -150,7 +150,7 @@ class Conversation(TypedDict, total=False):
     active: str | None  # the interview being debriefed
     mode: str | None  # a question outside the flow that waits: "edit_pick", "confirm_cancel", ...
     welcomed: bool
-    profile: dict[str, Any]  # answers given once for all interviews (the name letters are signed with)
+    profile: dict[str, Any]  # given once for all interviews: the name letters are signed with, priorities
     timezone: str  # set by `timezone`; absent: the workspace's or the default
     date_order: str  # "DMY" or "MDY" chosen with `date order`; absent: as usual in the time zone
     timezone_noted: bool  # the time zone was mentioned once, when reminders first mattered

@@ -17,7 +17,7 @@ from bot.engine.news import pick_told, tell_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
 from bot.engine.resuming import note_upcoming, read_announcement
 from bot.engine.turn import Turn
-from bot.engine.your_data import confirm_forget
+from bot.engine.your_data import answer_priorities, confirm_forget
 from bot.flow import Flow, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
 from bot.model import Input, Outcome, Snapshot
@@ -142,6 +142,13 @@ def answer_mode(t: Turn, text: str) -> bool:
         return True
     elif mode == "news_pick":
         return pick_told(t, text)
+    elif mode == "priorities":
+        command = parse_command(text, t.flow)
+        if isinstance(command, Command) and command.name != "skip":
+            t.conv["mode"] = None  # another command: the question is dropped, asked again next time
+            return False
+        answer_priorities(t, text)
+        return True
     elif mode == "confirm_pause":
         answer = pause_answer(t, word)
         if answer is not None:

@@ -15,11 +15,13 @@ from bot.engine import registry
 from bot.engine.asking import kind_label, paused_until, pending_nudges, sender
 from bot.engine.kinds import kind_of
 from bot.engine.turn import Turn
+from bot.inputs import loose
 from bot.insights import MIN_INTERVIEWS, Thread, common_thread
 from bot.letters import thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import Fact, Interview, QuestionId
 from bot.templating import template
+from bot.themes import themes_of
 
 _INSIGHTS = template("insights.txt.j2")
 _EXPORT = template("export.md.j2")
@@ -161,7 +163,44 @@ def cmd_offers(t: Turn, _: Command) -> None:
             )
         )
     lines += compare_offers(t, offers)
+    if len(offers) >= 2 and "priorities" not in t.profile():
+        t.say("\n".join(lines))
+        t.conv["mode"] = "priorities"  # the answer is read by answer_priorities
+        t.say(t.label("offers_priorities_ask"))
+        return
+    lines += weigh_priorities(t, offers)
     t.say("\n".join(lines))
+
+
+def answer_priorities(t: Turn, text: str) -> None:
+    """What matters to them besides pay, kept for every offer; then the offers again, weighed by it."""
+    t.conv["mode"] = None
+    skipped = loose(text) in t.flow.commands["skip"] or loose(text) in t.flow.words["dont_know"]
+    t.profile()["priorities"] = "" if skipped else text[:300]
+    cmd_offers(t, Command("offers"))
+
+
+def weigh_priorities(t: Turn, offers: list[Interview]) -> list[str]:
+    """Each offer against what matters to the person: what it has, and what to ask about."""
+    wanted = themes_of(str(t.profile().get("priorities") or ""), t.flow.priorities)
+    if not wanted or len(offers) < 2:
+        return []
+    names = {p.id: p.name for p in t.flow.priorities}
+    lines = ["", t.label("offers_priorities", names=", ".join(names[w] for w in wanted))]
+    for interview in offers:
+        has = set(themes_of(str(interview.answers.get(QuestionId.OFFER_EXTRAS) or ""), t.flow.priorities))
+        found = [names[w] for w in wanted if w in has]
+        missing = [names[w] for w in wanted if w not in has]
+        lines.append(
+            t.label(
+                "offers_priority_line",
+                company=interview.company,
+                has=t.label("offers_priority_has", names=", ".join(found)) if found else "",
+                sep="; " if found and missing else "",
+                ask=t.label("offers_priority_ask", names=", ".join(missing)) if missing else "",
+            )
+        )
+    return lines
 
 
 def compare_offers(t: Turn, offers: list[Interview]) -> list[str]:
