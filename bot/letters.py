@@ -374,6 +374,16 @@ def prep_glance(answers: dict[str, Any], *, flow: Flow | None = None) -> str:
     return "\n".join(lines)
 
 
+def as_asked(text: str, flow: Flow | None = None) -> str:
+    """A question a person noted, written out whole for a text the bot shows (insights, the card)."""
+    return _asked(text, flow or load_flow(), QUESTION_WORDS)
+
+
+def as_said(text: str, flow: Flow | None = None) -> str:
+    """Words a person noted, written out as a sentence for a text the bot shows."""
+    return _said(text, flow or load_flow(), 25)
+
+
 def _asked(text: str, flow: Flow, words: int = 20) -> str:
     """A question as noted, written out whole: "how do u handle conflict" -> "How do you handle conflict?"."""
     return voice.as_question(voice.written_out(voice.first_clause(text, words), _shorthand(flow)))

@@ -256,3 +256,16 @@ def test_the_export_keeps_markdown_lists_apart_and_each_letter_once():
     export = said("export", answers)
     assert export.count("Dear Dr. Natarajan, thank you. Maya") == 1
     assert "\n\n**Interviewers**" in export  # a paragraph of its own, not a lazy line of the list above
+
+
+def test_insights_write_the_persons_notes_out_as_the_card_does():
+    mercy = {"company": "Mercy General", "questions": [{"question": "what would u do if u were 2 RNs short on nights"}],
+             "recurring": "staffing"}  # fmt: skip
+    marys = {
+        "company": "St Marys",
+        "questions": [{"question": "how do u cope when the unit is understaffed"}],
+    }
+    text = said("insights", mercy, marys)
+    assert "**Short staffing** came up in 2 of your 2 interviews" in text
+    assert "“What would you do if you were 2 RNs short on nights?”" in text
+    assert "“How do you cope when the unit is understaffed?”" in text  # their words, shorthand written out

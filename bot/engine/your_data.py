@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot import actions, dates, money
+from bot import actions, dates, letters, money
 from bot.commands import Command
 from bot.engine import registry
 from bot.engine.asking import kind_label, paused_until, pending_nudges, sender
@@ -37,7 +37,14 @@ def cmd_insights(t: Turn, _: Command) -> None:
         t.say(t.msg("insights_too_few", count=thread.interviews))
         return
     names = {k: counted(t, f"counted_{k}", n) for k, n in thread.outcomes.items()}
-    t.say(_INSIGHTS.render(thread=thread, outcome_names=names).strip())
+    t.say(
+        _INSIGHTS.render(
+            thread=thread,
+            outcome_names=names,
+            asked=lambda text: letters.as_asked(text, t.flow),
+            said=lambda text: letters.as_said(text, t.flow),
+        ).strip()
+    )
 
 
 def counted(t: Turn, key: str, count: int) -> str:
