@@ -175,8 +175,16 @@ def pick_told(t: Turn, text: str) -> bool:
     options = [Option(key, company) for key, company in companies.items()]
     chosen = choosing.choose(options, text, t.flow.words) if not named else None
     picked = named[0] if len(named) == 1 else chosen.value if isinstance(chosen, Option) else None
+    told = t.conv.get("told") or {}
+    if picked is None and len(text.split()) <= 4 and not told.get("asked_again"):
+        told["asked_again"] = True  # a short answer that names none of them: ask once more
+        t.say(
+            t.msg("news_which_again"),
+            tuple(Button(company, actions.about(key, "told")) for key, company in companies.items()),
+        )
+        return True
     t.conv["mode"] = None
-    if picked is None:
+    if picked is None:  # something else altogether: the question is dropped, the words read as usual
         t.conv.pop("told", None)
         return False
     hand_over(t, picked, "told")
