@@ -190,6 +190,13 @@ def _question(raw: dict[str, Any]) -> Question:
     )
 
 
+def _vocabulary(raw: dict[str, Any], key: str) -> tuple[ThemeWords, ...]:
+    """A list of named word groups in the content ([[themes]], [[role_families]], [[priorities]])."""
+    return tuple(
+        ThemeWords(t["id"], t["name"], tuple(t["words"]), t.get("step", "")) for t in raw.get(key, ())
+    )
+
+
 def parse_flow(raw: dict[str, Any]) -> Flow:
     """Build a Flow from the parsed content file, failing loudly on a mistake in it."""
     sections = tuple(
@@ -215,15 +222,9 @@ def parse_flow(raw: dict[str, Any]) -> Flow:
         commands={k: typed_forms(v) for k, v in raw["commands"].items()},
         words={k: typed_forms(v) for k, v in raw["words"].items()},
         lists={k: tuple(v) for k, v in raw.get("lists", {}).items()},
-        themes=tuple(
-            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("themes", ())
-        ),
-        role_families=tuple(
-            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("role_families", ())
-        ),
-        priorities=tuple(
-            ThemeWords(t["id"], t["name"], tuple(t["words"]), t["step"]) for t in raw.get("priorities", ())
-        ),
+        themes=_vocabulary(raw, "themes"),
+        role_families=_vocabulary(raw, "role_families"),
+        priorities=_vocabulary(raw, "priorities"),
     )
 
 

@@ -146,9 +146,10 @@ def _themes(
     noted: list[tuple[int, str, str]], debriefed: list[Interview], vocabulary: tuple[ThemeWords, ...]
 ) -> list[Found]:
     """The themes seen in two interviews or more, or named by the person as one that keeps coming up."""
+    about = [set(themes_of(text, vocabulary)) for _, _, text in noted]  # each note read once
     found = []
     for theme in vocabulary:
-        hits = [(index, kind, text) for index, kind, text in noted if theme.id in themes_of(text, (theme,))]
+        hits = [note for note, ids in zip(noted, about, strict=True) if theme.id in ids]
         seen = {index for index, _, _ in hits}
         if len(seen) < MIN_INTERVIEWS and not any(kind == "recurring" for _, kind, _ in hits):
             continue

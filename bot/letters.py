@@ -325,7 +325,10 @@ def prep_sheet(
     questions = [
         {
             "question": asked(q["question"]),
-            "answer": said(_text(q.get("answer"))),
+            # "You said: said I'd talk to them" reads twice: the note's own "said" goes.
+            "answer": said(
+                voice.without_lead_in(_text(q.get("answer")), flow.words.get("answer_lead_ins", ()))
+            ),
             "reaction": said(_text(q.get("reaction"))),
         }
         for q in _items(answers, QuestionId.QUESTIONS)

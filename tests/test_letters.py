@@ -171,7 +171,7 @@ def test_a_name_with_a_backslash_is_only_a_character():
     _, tom = thank_you_letters(
         nurse(interviewers=people, letter_topic={"0": "her plan", "1": "her plan"}), sender="Maya", tz=BERLIN
     )
-    assert "Dr. Natarajan's plan" in tom.body or "A\\1" in tom.body
+    assert "Dr. Natarajan's plan" in tom.body  # the name's backslash never reaches a regex replacement
 
 
 @pytest.mark.parametrize("topics", [{}, {"0": "her plan to improve nurse retention"}, {"0": "word " * 80}])
