@@ -32,6 +32,7 @@ _SECOND_THANKS = template("second_thanks.txt.j2")
 TOPIC_WORDS = 12
 CLARIFY_WORDS = 22
 QUESTION_WORDS = 12
+WANTED_WORDS = 14
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def thank_you_letters(
     subject = f"Thank you: {voice.capitalised(role)} interview"
     shorthand = _shorthand(flow)
     correction = _correction(answers, flow, shorthand)
+    wanted = None if correction else _wanted(answers, flow, shorthand)
     seed = zlib.crc32(company.casefold().encode())  # the same letters every time they are drafted
     letters = []
     for index, person in enumerate(interviewers):
@@ -134,7 +136,11 @@ def thank_you_letters(
             salutation=person.get("greeting") or name,
             opening=pick("letter_openings").format(**values),
             topic_line=pick("letter_topic_lines", 1).format(**values),
-            correction_line=pick("letter_corrections", 2).format(**correction) if correction else "",
+            correction_line=pick("letter_corrections", 2).format(**correction)
+            if correction
+            else pick("letter_offers_more", 2).format(**wanted)
+            if wanted
+            else "",
             closing=pick("letter_closings", 3),
             thanks=pick("letter_thanks", 1),
             signoff=pick("letter_signoffs"),
@@ -202,6 +208,46 @@ def _correction(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) 
     return {"question": question, "correction": _sentence(said[:1].upper() + said[1:])}
 
 
+def _wanted(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) -> dict[str, str] | None:
+    """What an interviewer seemed to want to know behind a follow-up question (a concern's first), as
+    an offer to say more: the letter adds nothing the person did not note, it only offers to go on."""
+    follow_ups = sorted(_items(answers, QuestionId.FOLLOW_UPS), key=lambda f: f.get("hint") != "concern")
+    for f in follow_ups:
+        question, wanted = _text(f.get("question")), _text(f.get("looking_for"))
+        if question and wanted:
+            about = voice.first_clause(voice.to_the_reader(_wanted_bare(wanted, flow)), WANTED_WORDS)
+            about = about.rstrip(".!?")
+            if about:
+                return {
+                    "question": voice.as_question(
+                        voice.first_clause(voice.written_out(question, shorthand), QUESTION_WORDS)
+                    ),
+                    "wanted": voice.lowered(about),
+                }
+    return None
+
+
+def _wanted_bare(text: str, flow: Flow) -> str:
+    """What they seemed to want to know, as noted, without "I think they wanted to know": "whether I
+    had done nights", "my experience with IEPs"."""
+    return voice.wanted_topic(
+        voice.written_out(text, _shorthand(flow)), flow.words.get("wanted_lead_ins", ())
+    )
+
+
+_WH = ("whether", "how", "what", "why", "when", "where", "who", "which")
+
+
+def _wanted_phrase(text: str, flow: Flow) -> str:
+    """What follows "They wanted to know", said to the person: "whether you had done nights", "about your
+    experience with IEPs"; "" for nothing noted."""
+    bare = voice.first_clause(voice.to_the_person(_wanted_bare(text, flow)), 25).rstrip(".!?")
+    bare = voice.lowered(bare)
+    if not bare:
+        return ""
+    return bare if bare.split(" ", 1)[0].casefold() in _WH else f"about {bare}"
+
+
 def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = None) -> str:
     """The end-of-step-2 card: "Do again" from their own strengths (what went well for them, answers
     the interviewer visibly liked, the interest behind follow-ups), "Improve" from weak answers and
@@ -218,15 +264,13 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
         if question and to_improve != question and _went_well(reaction, flow):
             keep.append({"kind": "landed", "reaction": voice.lowered(_said(reaction, flow, 12).rstrip(".")),
                          "question": _asked(question, flow, QUESTION_WORDS)})  # fmt: skip
-    follow_ups = [(f.get("hint"), _text(f.get("question"))) for f in _items(answers, QuestionId.FOLLOW_UPS)]
-    wanted = [
-        (_text(f.get("question")), _text(f.get("looking_for")))
+    follow_ups = [
+        (f.get("hint"), _text(f.get("question")), _wanted_phrase(_text(f.get("looking_for")), flow))
         for f in _items(answers, QuestionId.FOLLOW_UPS)
-        if _text(f.get("looking_for"))
     ]
     keep += [
         {"kind": "interest", "question": _asked(q, flow, QUESTION_WORDS)}
-        for hint, q in follow_ups
+        for hint, q, _ in follow_ups
         if hint == "interest" and q
     ]
     if not keep and isinstance(rating, int) and rating >= 4:
@@ -243,18 +287,12 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
     if answers.get(QuestionId.INTERVIEWER_SATISFIED) == "no":
         improve.append({"kind": "unconvinced"})
     improve += [
-        {"kind": "concern", "question": _asked(q, flow, QUESTION_WORDS)}
-        for hint, q in follow_ups
-        if hint == "concern" and q
-    ]
-    improve += [
-        {
-            "kind": "wanted",
-            "question": _asked(q, flow, QUESTION_WORDS),
-            "text": voice.lowered(_said(w, flow, 25).rstrip(".")),
-        }
-        for q, w in wanted
-    ]
+        # A concern and what they wanted to know behind it are one point: one line.
+        {"kind": "concern" if hint == "concern" else "wanted", "question": _asked(q, flow, QUESTION_WORDS),
+         "wanted": wanted}
+        for hint, q, wanted in follow_ups
+        if q and (hint == "concern" or wanted)
+    ]  # fmt: skip
     if _text(answers.get(QuestionId.COULD_BE_BETTER)):
         improve.append({"kind": "own", "text": _said(_text(answers[QuestionId.COULD_BE_BETTER]), flow)})
     if _text(answers.get(QuestionId.DRESS_ISSUE)) or answers.get(QuestionId.DRESSED_OK) == "no":
@@ -318,7 +356,7 @@ def prep_sheet(
             concerns.append(
                 {
                     "question": asked(question),
-                    "wanted": said(_text(f.get("looking_for"))),
+                    "wanted": _wanted_phrase(_text(f.get("looking_for")), flow),
                     "angle": _step_for(question, flow),
                 }
             )
@@ -377,9 +415,9 @@ def prep_glance(answers: dict[str, Any], *, flow: Flow | None = None) -> str:
     return "\n".join(lines)
 
 
-def as_asked(text: str, flow: Flow | None = None) -> str:
+def as_asked(text: str, flow: Flow | None = None, *, words: int = QUESTION_WORDS) -> str:
     """A question a person noted, written out whole for a text the bot shows (insights, the card)."""
-    return _asked(text, flow or load_flow(), QUESTION_WORDS)
+    return _asked(text, flow or load_flow(), words)
 
 
 def as_said(text: str, flow: Flow | None = None) -> str:

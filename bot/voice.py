@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
 # Words after "her" that show it is the object ("with her", "asked her about"), not "her plan".
@@ -22,18 +23,76 @@ _SMALL = {"of", "and", "the", "for", "at", "in", "on", "de", "la", "du", "von", 
 
 
 def written_out(text: str, shorthand: Mapping[str, str]) -> str:
-    """Phone shorthand written out, word by word: "what would u do w 2 RNs short" -> "what would
-    you do with 2 RNs short"; a lone "i" is "I"."""
+    """Phone shorthand written out, word by word: "what would u do w/o 2 RNs b4 nights" -> "what would
+    you do without 2 RNs before nights"; a lone "i" is "I"; "id done" is "I had done", not "I would"."""
     parts = []
-    for part in _WORD.findall(text):
+    words = _words_of(text, tuple(k for k in shorthand if not re.fullmatch(r"[A-Za-z']+", k)))
+    for at, part in enumerate(words):
         lower = part.casefold()
-        if part in (lower, lower.capitalize()) and lower in shorthand:  # "u", "U"; never "R&D" or "ID"
+        if (
+            part in (lower, lower.capitalize())  # "u", "U"; never "R&D" or "ID"
+            and lower in shorthand
+            and (lower not in _ALSO_WORDS or _starts_clause(words, at))
+        ):
             full = shorthand[lower]
+            if full == "I would" and _participle(next((w for w in words[at + 1 :] if w.strip()), "")):
+                full = "I had"
             part = full[:1].upper() + full[1:] if part[:1].isupper() else full
         elif part == "i":
             part = "I"
         parts.append(part)
     return "".join(parts)
+
+
+# Shorthand that is also a word ("bring my id", "she was ill"): written out only where a clause starts.
+_ALSO_WORDS = {"id", "ill", "wont", "cant"}
+_CLAUSE_STARTERS = {
+    "and", "but", "then", "that", "think", "thought", "guess", "said", "say", "hope", "if", "when",
+    "because", "cause", "bc", "maybe", "probably", "prob", "tbh", "honestly", "though", "tho", "where",
+    "what", "how", "why", "which", "who", "or", "like", "now", "next", "time", "reckon", "know", "sure",
+}  # fmt: skip
+
+
+def _starts_clause(words: list[str], at: int) -> bool:
+    """Whether the word at `at` opens a clause and is followed by another: "ill send it", "and id say"."""
+    before = next((w for w in reversed(words[:at]) if w.strip()), "")
+    after = next((w for w in words[at + 1 :] if w.strip()), "")
+    opens = not before or not before[0].isalpha() or before.casefold() in _CLAUSE_STARTERS
+    return opens and after[:1].isalpha()
+
+
+_PARTICIPLES = {
+    "done",
+    "been",
+    "gone",
+    "seen",
+    "had",
+    "taken",
+    "given",
+    "made",
+    "met",
+    "run",
+    "led",
+    "taught",
+    "known",
+}
+
+
+def _participle(word: str) -> bool:
+    """ "done", "worked": what follows "I had", never "I would" ("id done nights" is "I'd done")."""
+    lower = word.casefold()
+    return lower in _PARTICIPLES or (len(lower) > 3 and lower.endswith("ed") and lower != "need")
+
+
+@lru_cache(maxsize=8)
+def _splitter(odd_keys: tuple[str, ...]) -> re.Pattern[str]:
+    """Words, with the shorthand that holds a non-letter ("w/o", "b4") kept as one word."""
+    odd = "|".join(re.escape(k) for k in sorted(odd_keys, key=len, reverse=True))
+    return re.compile((rf"(?<![\w/])(?:{odd})(?![\w/])|" if odd else "") + r"[A-Za-z']+|[^A-Za-z']")
+
+
+def _words_of(text: str, odd_keys: tuple[str, ...]) -> list[str]:
+    return _splitter(odd_keys).findall(text)
 
 
 def to_the_reader(text: str) -> str:
@@ -57,6 +116,28 @@ def to_the_reader(text: str) -> str:
         elif lower in ("he's", "she's"):
             part = "you're"
         out.append(_like(part, words[at]))
+    return "".join(out)
+
+
+_TO_THE_PERSON = {
+    "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself", "i'm": "you're",
+    "i've": "you've", "i'd": "you'd", "i'll": "you'll", "am": "are",
+}  # fmt: skip
+
+
+def to_the_person(text: str) -> str:
+    """A person's own note, reported back to them: "whether I had done nights" -> "whether you had
+    done nights", "my gap year" -> "your gap year", "I was" -> "you were"."""
+    words = _WORD.findall(text)
+    out: list[str] = []
+    for at, part in enumerate(words):
+        lower = part.casefold()
+        before = next((w.casefold() for w in reversed(words[:at]) if w.strip()), "")
+        if lower == "was" and before == "i":
+            part = "were"
+        elif lower in _TO_THE_PERSON and (lower != "am" or before == "i"):
+            part = _like(_TO_THE_PERSON[lower], part) if part != "I" or at == 0 else _TO_THE_PERSON[lower]
+        out.append(part)
     return "".join(out)
 
 
@@ -119,6 +200,15 @@ def without_lead_in(text: str, lead_ins: tuple[str, ...]) -> str:
     return stripped
 
 
+def wanted_topic(text: str, lead_ins: tuple[str, ...]) -> str:
+    """What someone wanted to know, as what follows "more about": "i think they wanted to know if id
+    done nights" -> "whether I'd done nights"; every lead-in goes, however many were typed."""
+    while (shorter := without_lead_in(text, lead_ins)) != text.strip():
+        text = shorter
+    text = text.strip()
+    return re.sub(r"^if\b", "whether", text, flags=re.IGNORECASE)
+
+
 _ASKING = re.compile(
     r"^(?:what|how|why|when|where|who|whom|whose|which|do|does|did|can|could|would|will|should|shall|are|is|"
     r"was|were|have|has|had|may|might)\b",
@@ -141,6 +231,7 @@ _PLAIN_STARTS = {
     "how", "what", "why", "when", "where", "which", "who", "about", "working", "we", "some", "all", "any",
     "new", "next", "plans", "plan", "ways", "making", "building", "improving", "managing", "supporting",
     "whether", "if", "more", "nodded", "smiled", "said", "asked", "seemed", "liked", "laughed",
+    "he", "she", "they", "it", "he's", "she's", "they're", "it's", "both",
 }  # fmt: skip
 
 

@@ -101,16 +101,16 @@ def test_a_killed_chat_resumes_at_the_pending_question(sqlite_url):
         ("just now", "Did they say when you'd hear back?"),
         ("next Friday", "by email or by post?"),
         ("1", "What was one question they asked you?"),
-        ("Tell me about yourself", "what did you answer?"),
+        ("Tell me about yourself", "What did you answer?"),
     ]:
         first.send(line)
         first.wait_for(reply)
     first.kill()  # no goodbye, no flush: as if the machine lost power
 
     second = LiveChat(sqlite_url)
-    greeting = second.wait_for("what did you answer?")
+    greeting = second.wait_for("What did you answer?")
     assert "Welcome back! We were debriefing ACME" in greeting
-    assert "“Tell me about yourself”" in greeting
+    assert "“Tell me about yourself.”" in greeting
     second.send("My career story in two minutes")
     second.wait_for("How did the interviewer react")
     second.send("status")

@@ -77,6 +77,53 @@ def test_the_nurses_letters_read_as_written_for_each_reader():
     assert " u " not in priya.body and "id say" not in priya.body.casefold()
 
 
+FOLLOW_UPS = [
+    {"question": "would u float to ICU", "hint": "interest", "looking_for": "idk"},
+    {
+        "question": "how long have u been a charge nurse",
+        "hint": "concern",
+        "looking_for": "i think they wanted to know if id done it on nights w/o a supervisor",
+    },
+]
+
+
+def test_what_they_wanted_to_know_becomes_an_offer_to_say_more_when_nothing_is_corrected():
+    priya, tom = thank_you_letters(
+        nurse(answer_to_improve="none", improve_how=None, follow_ups=FOLLOW_UPS), sender="Maya", tz=BERLIN
+    )
+    for letter in (priya, tom):
+        # The concern's question first, their own note written out: lead-ins gone, "if" is "whether".
+        assert "“How long have you been a charge nurse?”" in letter.body
+        assert "say more about whether I had done it on nights without a supervisor." in letter.body
+        assert "ICU" not in letter.body and "wanted to know" not in letter.body
+
+
+def test_a_corrected_answer_takes_the_place_of_the_offer_to_say_more():
+    [letter] = thank_you_letters(
+        nurse(interviewers=[{"name": "Tom", "email": None}], follow_ups=FOLLOW_UPS), sender="Maya", tz=BERLIN
+    )
+    assert "I would also escalate to the house supervisor" in letter.body and "say more" not in letter.body
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("what would u do w/o 2 RNs b4 nights", "what would you do without 2 RNs before nights"),
+        ("id done nights b/c of cover", "I had done nights because of cover"),
+        ("i think id say no", "I think I would say no"),
+        ("ill send it tonight", "I will send it tonight"),
+        ("bring my photo id", "bring my photo id"),  # a word, not shorthand
+        ("my mum was ill that week", "my mum was ill that week"),
+        ("ID badge and DBS", "ID badge and DBS"),
+    ],
+)
+def test_phone_shorthand_is_written_out_and_words_that_look_like_it_are_kept(typed, written):
+    from bot.flow import load_flow
+    from bot.letters import _shorthand
+
+    assert voice.written_out(typed, _shorthand(load_flow())) == written
+
+
 def test_a_topic_first_given_for_someone_else_names_them():
     _, tom = thank_you_letters(
         nurse(
@@ -130,10 +177,11 @@ person = st.fixed_dictionaries(
     topics=st.lists(words, max_size=4),
     improve=st.one_of(st.none(), words),
     how=st.one_of(st.none(), words),
+    wanted=st.one_of(st.none(), words),
     sender=st.one_of(st.none(), st.text(min_size=1, max_size=100).map(lambda s: " ".join(s.split()) or "M")),
 )
 def test_every_letter_is_100_to_180_words_and_never_cut_mid_word(
-    company, role, people, topics, improve, how, sender
+    company, role, people, topics, improve, how, wanted, sender
 ):
     answers = nurse(
         company=company,
@@ -142,8 +190,9 @@ def test_every_letter_is_100_to_180_words_and_never_cut_mid_word(
         letter_topic={str(i): t for i, t in enumerate(topics)},
         answer_to_improve=improve,
         improve_how=how,
+        follow_ups=[{"question": improve or "why us", "hint": "concern", "looking_for": wanted}],
     )
-    typed = set(" ".join(filter(None, [company, role, improve, how, *topics])).split())
+    typed = set(" ".join(filter(None, [company, role, improve, how, wanted, *topics])).split())
     for letter in thank_you_letters(answers, sender=sender, tz=BERLIN):
         body = letter.body
         count = len(body.split()) - len((sender or "").split())  # the signature is the person's own

@@ -12,7 +12,7 @@ from bot.engine.cursor import button_token, current_value, interviewer_names, nu
 from bot.engine.kinds import BUTTON_LABEL_MAX, Offering, kind_of
 from bot.engine.turn import Turn
 from bot.flow import Option, Question, Section, ThemeWords
-from bot.letters import Letter, thank_you_letters
+from bot.letters import Letter, as_asked, thank_you_letters
 from bot.messages import Attachment, Button
 from bot.model import NudgeView, QuestionId
 from bot.nudges import family
@@ -54,7 +54,9 @@ def prompt_values(t: Turn) -> _Values:
         q = t.flow.question(t.at["q"])
         items = t.answers.get(q.id) or []
         if q.kind == "list" and index < len(items):
-            item = short(items[index].get(q.fields[0].id) or "", 80)
+            item = items[index].get(q.fields[0].id) or ""
+            # A question they were asked, echoed written out: "u" is "you", and it ends with "?".
+            item = as_asked(item, t.flow, words=16) if q.fields[0].id == "question" else short(item, 80)
         if q.kind == "list" and 0 < index <= len(items):
             added = items[max(0, index - t.cursor.get("added", 1)) : index]  # several named at once
             last = short(join_names(t, [_titled(t, one, q.fields[0].id) for one in added]), 120)
@@ -85,7 +87,8 @@ def options_for(t: Turn, fq: Question) -> list[tuple[str, Option]]:
     if fq.options_from == "questions":
         for item in t.answers.get(QuestionId.QUESTIONS) or []:
             if item.get("question"):
-                opts.append(Option(value=item["question"], label=short(item["question"], BUTTON_LABEL_MAX)))
+                label = short(as_asked(item["question"], t.flow, words=16), BUTTON_LABEL_MAX)
+                opts.append(Option(value=item["question"], label=label))
     opts.extend(fq.options)
     offering = Offering(
         declared=opts,
