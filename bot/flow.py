@@ -51,7 +51,9 @@ class Question:
     profile: bool = False
     suggest_display_name: bool = False
     needs_words: bool = False
-    listen: bool = False  # a feeling: the reply reflects it ("That sounds like a tough one.")
+    # A feeling: the reply reflects it from the content's lists named `{listen}_low`, `_high`, `_mixed`
+    # ("listen" for most; after a rejection, relief is not "confidence").
+    listen: str = ""
     edit_aliases: tuple[str, ...] = ()
 
     def field(self, field_id: str) -> Question:
@@ -81,6 +83,7 @@ class ThemeWords:
     name: str
     words: tuple[str, ...]
     step: str
+    practice: tuple[str, ...] = ()  # a role family's own questions to practise for a second interview
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,8 @@ def _question(raw: dict[str, Any]) -> Question:
 def _vocabulary(raw: dict[str, Any], key: str) -> tuple[ThemeWords, ...]:
     """A list of named word groups in the content ([[themes]], [[role_families]], [[priorities]])."""
     return tuple(
-        ThemeWords(t["id"], t["name"], tuple(t["words"]), t.get("step", "")) for t in raw.get(key, ())
+        ThemeWords(t["id"], t["name"], tuple(t["words"]), t.get("step", ""), tuple(t.get("practice", ())))
+        for t in raw.get(key, ())
     )
 
 
@@ -238,7 +242,8 @@ def check_names(
 ) -> None:
     """Fail loudly when the content and the code disagree: a command without a handler (or a handler
     without words to call it by), a closing the code does not know, a question the code reads by
-    name that the content no longer has, a kind of answer the code cannot read."""
+    name that the content no longer has, a kind of answer the code cannot read, replies to listen
+    with that are missing."""
     problems = [f"command {name!r} has no handler" for name in flow.commands if name not in commands]
     problems += [
         f"question {str(q)!r} is read by the code but missing" for q in question_ids if q not in flow.by_id
@@ -256,6 +261,13 @@ def check_names(
         for top in flow.by_id.values()
         for q in (top, *top.fields)
         if q.kind not in kinds
+    ]
+    problems += [
+        f"question {q.id!r} listens with {q.listen!r} but [lists] has no {q.listen}_{tone}"
+        for q in flow.by_id.values()
+        if q.listen
+        for tone in ("low", "high", "mixed")
+        if not flow.lists.get(f"{q.listen}_{tone}")
     ]
     if problems:
         raise ValueError("content: " + "; ".join(problems))

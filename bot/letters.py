@@ -200,10 +200,15 @@ def _correction(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) 
     how = _text(answers.get(QuestionId.IMPROVE_HOW))
     if not improve or improve == "none" or not how:
         return None
-    said = voice.without_lead_in(voice.written_out(how, shorthand), flow.words.get("correction_lead_ins", ()))
-    said = voice.first_clause(said, CLARIFY_WORDS)
+    written = voice.written_out(how, shorthand)
+    # "I'd also mention how I loop in parents early" is said in a letter as what was left out.
+    mentioned = voice.without_lead_in(written, flow.words.get("mention_lead_ins", ()))
+    said = voice.without_lead_in(written, flow.words.get("correction_lead_ins", ()))
+    said = voice.first_clause(mentioned if mentioned != written.strip() else said, CLARIFY_WORDS)
     if not said:
         return None
+    if mentioned != written.strip():
+        said = flow.label("letter_mentioned", what=voice.lowered(said.rstrip(".!?")))
     question = voice.as_question(voice.first_clause(voice.written_out(improve, shorthand), QUESTION_WORDS))
     return {"question": question, "correction": _sentence(said[:1].upper() + said[1:])}
 
@@ -258,7 +263,7 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
     rating = answers.get(QuestionId.HAPPY_WITH_ANSWERS)
     to_improve = _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
     if _text(answers.get(QuestionId.POSITIVES)):
-        keep.append({"kind": "own", "text": _said(_text(answers[QuestionId.POSITIVES]), flow)})
+        keep.append({"kind": "own", "text": _told(_text(answers[QuestionId.POSITIVES]), flow)})
     for item in _items(answers, QuestionId.QUESTIONS):
         question, reaction = _text(item.get("question")), _text(item.get("reaction"))
         if question and to_improve != question and _went_well(reaction, flow):
@@ -294,9 +299,9 @@ def debrief_summary(answers: dict[str, Any], *, title: str, flow: Flow | None = 
         if q and (hint == "concern" or wanted)
     ]  # fmt: skip
     if _text(answers.get(QuestionId.COULD_BE_BETTER)):
-        improve.append({"kind": "own", "text": _said(_text(answers[QuestionId.COULD_BE_BETTER]), flow)})
+        improve.append({"kind": "own", "text": _told(_text(answers[QuestionId.COULD_BE_BETTER]), flow)})
     if _text(answers.get(QuestionId.DRESS_ISSUE)) or answers.get(QuestionId.DRESSED_OK) == "no":
-        improve.append({"kind": "dress", "text": _said(_text(answers.get(QuestionId.DRESS_ISSUE)), flow)})
+        improve.append({"kind": "dress", "text": _told(_text(answers.get(QuestionId.DRESS_ISSUE)), flow)})
     return _SUMMARY.render(
         title=title,
         heading=_heading(answers),
@@ -382,13 +387,15 @@ def prep_sheet(
         heading=_heading(answers),
         when=when,
         meeting=said(_text(answers.get(QuestionId.SECOND_WITH))),
-        focus=said(_text(answers.get(QuestionId.SECOND_FOCUS))),
+        focus=_told(_text(answers.get(QuestionId.SECOND_FOCUS)), flow),
         questions=questions,
         concerns=concerns,
         better=asked(to_improve) if to_improve and to_improve != "none" else None,
         how=said(how),
-        keep=said(_text(answers.get(QuestionId.POSITIVES))),
-        practice=[p for p in practice if not any(_similar(p, q["question"]) for q in questions)],
+        keep=_told(_text(answers.get(QuestionId.POSITIVES)), flow),
+        practice=_not_asked_yet(
+            practice, [q["question"] for q in questions] + [c["question"] for c in concerns]
+        ),
         ask_them=flow.lists.get("ask_them", ()),
         thread=themes,
         recurring="" if themes else said(_text(answers.get(QuestionId.RECURRING))),
@@ -396,11 +403,19 @@ def prep_sheet(
     ).strip()
 
 
+PRACTICE_MAX = 6
+
+
+def _not_asked_yet(practice: tuple[str, ...], asked: list[str]) -> list[str]:
+    """Practice questions unlike any they were asked already, the first few: a sheet, not a bank."""
+    return [p for p in practice if not any(_similar(p, q) for q in asked)][:PRACTICE_MAX]
+
+
 def prep_glance(answers: dict[str, Any], *, flow: Flow | None = None) -> str:
     """The morning of a second interview: the focus and the first concern to meet, in two lines."""
     flow = flow or load_flow()
     lines = []
-    if focus := _said(_text(answers.get(QuestionId.SECOND_FOCUS)), flow):
+    if focus := _told(_text(answers.get(QuestionId.SECOND_FOCUS)), flow):
         lines.append(f"• {flow.label('glance_focus')} {focus}")
     concern = next(
         (
@@ -436,6 +451,12 @@ def _said(text: str, flow: Flow, words: int = 30) -> str:
     return _sentence(text[:1].upper() + text[1:]) if text else ""
 
 
+def _told(text: str, flow: Flow, words: int = 30) -> str:
+    """A person's own note said back to them by the bot: "my phonics answer, i had real examples" ->
+    "Your phonics answer, you had real examples."; what they would say (a quote) stays as `_said`."""
+    return _said(voice.to_the_person(voice.written_out(text, _shorthand(flow))), flow, words)
+
+
 def _step_for(text: str, flow: Flow) -> str:
     """The next step for the first theme `text` is about, or "" when it is about none."""
     found = themes_of(text, flow.themes) if text else []
@@ -448,14 +469,23 @@ def _similar(one: str, other: str) -> bool:
 
 
 def negotiation_letter(answers: dict[str, Any], *, sender: str | None, flow: Flow | None = None) -> str:
-    """A polite counter that argues from their notes: the experience the interviewer asked more about,
-    and the figure they researched."""
+    """A polite counter that argues from their notes: the experience the interviewer asked more about
+    (else an answer they visibly liked), and the figure they researched."""
     flow = flow or load_flow()
     interest = next(
         (
             q
             for f in _items(answers, QuestionId.FOLLOW_UPS)
             if f.get("hint") == "interest" and (q := _text(f.get("question")))
+        ),
+        "",
+    ) or next(  # else an answer the interviewer visibly liked
+        (
+            q
+            for item in _items(answers, QuestionId.QUESTIONS)
+            if (q := _text(item.get("question")))
+            and q != _text(answers.get(QuestionId.ANSWER_TO_IMPROVE))
+            and _went_well(_text(item.get("reaction")), flow)
         ),
         "",
     )

@@ -61,6 +61,15 @@ def test_a_kind_of_answer_the_code_cannot_read_fails_at_load_even_in_a_list_fiel
         check(raw)
 
 
+def test_a_feeling_question_whose_replies_are_missing_fails_at_load():
+    raw = raw_content()
+    del raw["lists"]["listen_rejection_mixed"]
+    with pytest.raises(
+        ValueError, match=r"listens with 'listen_rejection' but \[lists\] has no listen_rejection_mixed"
+    ):
+        check(raw)
+
+
 def test_a_nudge_family_without_wording_fails_at_import(monkeypatch):
     registry.check_complete()  # the shipped code words every family
     monkeypatch.delitem(registry.NUDGES, "thank")

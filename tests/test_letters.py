@@ -231,3 +231,76 @@ def test_the_thank_you_after_a_second_interview_is_100_to_180_words(topics, peop
     letter = second_thank_you(nurse(interviewers=people, letter_topic=topics), sender="Maya Rivera")
     assert 100 <= len(letter.split()) <= 180, letter
     assert letter.startswith("Dear Dr. Natarajan," if people else "Dear Hiring Team,")
+
+
+def test_an_answer_that_names_what_was_left_out_reads_as_what_should_have_been_mentioned():
+    [letter] = thank_you_letters(
+        nurse(
+            interviewers=[{"name": "Ms. Helen Park", "email": None}],
+            answer_to_improve="how do u handle disruptive students",
+            improve_how="id also mention how i loop in parents early",
+        ),
+        sender="Maya",
+        tz=BERLIN,
+    )
+    assert "I should also have mentioned how I loop in parents early." in letter.body
+    assert "I would also mention" not in letter.body
+
+
+def test_the_card_says_the_persons_own_notes_back_to_them():
+    from bot.letters import debrief_summary
+
+    card = debrief_summary(
+        nurse(
+            positives="my phonics answer, i had real examples",
+            could_be_better="i rambled when they asked about assessment data",
+        ),
+        title="Your debrief",
+    )
+    assert "Your phonics answer, you had real examples." in card
+    assert "You rambled when they asked about assessment data." in card
+    # What they would say now is their own sentence, so it stays in their voice.
+    assert "This time: I would also escalate to the house supervisor" in card
+
+
+def test_a_counter_offer_argues_from_an_answer_they_liked_never_the_one_to_improve():
+    from bot.letters import negotiation_letter
+
+    questions = [
+        {"question": "how do u handle disruptive students", "reaction": "she smiled and wrote notes"},
+        {"question": "how would you teach phonics", "reaction": "the principal nodded"},
+    ]
+    counter = negotiation_letter(
+        nurse(
+            questions=questions,
+            answer_to_improve="how do u handle disruptive students",
+            offer_target="44,000",
+        ),
+        sender="Maya",
+    )
+    assert "“How would you teach phonics?”" in counter and "disruptive" not in counter
+    assert "closer to 44,000" in counter
+
+
+def test_the_prep_sheet_puts_the_fields_own_practice_first_and_skips_what_was_asked():
+    from bot.letters import prep_sheet
+
+    sheet = prep_sheet(
+        nurse(
+            questions=[{"question": "how do you use assessment data to plan your teaching"}],
+            recurring="behaviour management, every school asks",
+        ),
+        when=None,
+        practice=(
+            "How do you adapt a lesson for a mixed-ability class?",
+            "How do you use assessment data to plan your teaching?",
+            "Tell me about yourself, in two minutes.",
+        ),
+    )
+    practise = sheet.split("**Practise out loud**", 1)[1].split("**", 1)[0]
+    assert practise.strip().splitlines() == [
+        "• How do you adapt a lesson for a mixed-ability class?",
+        "• Tell me about yourself, in two minutes.",
+    ]
+    # Every heading stands apart from the section above it.
+    assert re.findall(r"[^\n]\n\*\*", sheet) == []

@@ -13,6 +13,7 @@ import pytest
 
 from bot import dates
 from bot.answers import Parsed, Problem
+from bot.engine.answering import tone_of
 from bot.engine.kinds import parse_answer
 from bot.engine.resuming import read_announcement
 from bot.flow import Option, load_flow
@@ -610,3 +611,22 @@ def test_time_off_is_counted_in_days(typed, days):
     from bot.money import days_off
 
     assert days_off(typed) == days
+
+
+FEELINGS = [  # how a feeling is heard, for the few words that reflect it: low, high, both, or nothing
+    ("gutted tbh", "low"),
+    ("honestly gutted", "low"),
+    ("not great", "low"),
+    ("not bad", "high"),
+    ("good, felt confident", "high"),
+    ("nervous at first but ok by the end", "mixed"),
+    ("i bombed it but the people were great", "mixed"),
+    ("meh", None),
+    ("it was an interview", None),
+]
+
+
+@pytest.mark.parametrize(("typed", "tone"), FEELINGS, ids=[t for t, _ in FEELINGS])
+def test_a_feeling_is_heard_as_low_high_or_mixed(typed, tone):
+    words = load_flow().words
+    assert tone_of(loose(typed), words["tone_low"], words["tone_high"]) == tone

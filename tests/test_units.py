@@ -227,7 +227,7 @@ def test_do_again_holds_their_strengths_and_what_they_learned_about_the_employer
         title="Your debrief",
     )
     keep, rest = card.split("Improve next time")
-    assert "I stayed calm on the staffing question" in keep
+    assert "You stayed calm on the staffing question" in keep  # their note, said back to them
     assert (
         "Tell me about a hard shift" in keep and "handle conflict" not in keep
     )  # a neutral reaction isn't a strength

@@ -239,21 +239,31 @@ def take_value(
 def listen(t: Turn, fq: Question, said: str) -> None:
     """A few words that reflect a feeling just told ("gutted tbh"), chosen from the content and
     varied; nothing for a plain answer."""
-    plain = loose(said)
-    heard = [
-        (len(word), tone)
-        for tone in ("low", "high")
-        for word in t.flow.words[f"tone_{tone}"]
-        if re.search(rf"\b{re.escape(word)}\b", plain)
-    ]
-    tone = max(heard)[1] if heard else None  # the longest phrase: "not great" is low, "not bad" high
+    tone = tone_of(loose(said), t.flow.words["tone_low"], t.flow.words["tone_high"])
     said_before = t.cursor.get("listened", 0)
     if tone is None or said_before >= MAX_LISTENED:
         return
-    replies = t.flow.lists[f"listen_{tone}"]
+    replies = t.flow.lists[f"{fq.listen}_{tone}"]
     seed = zlib.crc32(str(t.answers.get(QuestionId.COMPANY)).encode())
     t.say(replies[(seed + said_before) % len(replies)])  # a different line each time
     t.cursor["listened"] = said_before + 1
+
+
+def tone_of(plain: str, low: tuple[str, ...], high: tuple[str, ...]) -> str | None:
+    """ "low", "high", "mixed" ("nervous at first but ok by the end") or None. A phrase inside a longer
+    one heard counts only as the longer: "not bad" is high, never also "bad"."""
+    heard = [
+        (m.start(), m.end(), tone)
+        for tone, words in (("low", low), ("high", high))
+        for word in words
+        for m in re.finditer(rf"\b{re.escape(word)}\b", plain)
+    ]
+    kept = {
+        tone
+        for start, end, tone in heard
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in heard)
+    }
+    return "mixed" if len(kept) > 1 else next(iter(kept), None)
 
 
 def ask_next(t: Turn, *, intro: bool) -> None:

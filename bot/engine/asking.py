@@ -143,6 +143,12 @@ def role_family(t: Turn) -> ThemeWords:
     return next((f for f in families if f.id == wanted), ThemeWords("general", "General", (), ""))
 
 
+def practice_for(t: Turn) -> tuple[str, ...]:
+    """Questions to practise for a second interview: the role family's own first (a nurse is asked
+    about patients, a teacher about a mixed-ability class), then the ones every interview asks."""
+    return role_family(t).practice + t.flow.lists["practice"]
+
+
 def show_letters(t: Turn, text: str) -> None:
     letters = drafted_letters(t)
     for letter in letters:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from bot import actions, dates, letters, money
 from bot.engine import registry
 from bot.engine.answering import advance, open_section
-from bot.engine.asking import iv_buttons, planned_now, sender, show_letters
+from bot.engine.asking import iv_buttons, planned_now, practice_for, sender, show_letters
 from bot.engine.turn import Turn
 from bot.messages import Attachment, Button
 from bot.model import Fact, QuestionId
@@ -81,11 +81,7 @@ def close_break(t: Turn) -> None:
 def close_second(t: Turn) -> None:
     second_at = dates.stored_moment(t.answers.get(QuestionId.SECOND_AT))
     when = dates.show_moment(second_at, t.tz) if second_at else None
-    t.say(
-        letters.prep_sheet(
-            t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
-        )
-    )
+    t.say(letters.prep_sheet(t.answers, when=when, practice=practice_for(t), thread=t.conv.get("thread")))
     if when is None:
         t.say(t.msg("second_done_undated", company=t.subject.company))
     elif any(kind.startswith("second_prep_morning") for kind in planned_now(t)):

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot import actions, choosing, dates, letters
 from bot.answers import Problem, short
-from bot.commands import Command
+from bot.commands import Command, parse_command
 from bot.engine import registry
 from bot.engine.answering import hand_over, open_section
 from bot.engine.asking import idle_buttons, iv_buttons, sender, stale
@@ -176,17 +176,20 @@ def pick_told(t: Turn, text: str) -> bool:
     chosen = choosing.choose(options, text, t.flow.words) if not named else None
     picked = named[0] if len(named) == 1 else chosen.value if isinstance(chosen, Option) else None
     told = t.conv.get("told") or {}
-    if picked is None and len(text.split()) <= 4 and not told.get("asked_again"):
-        told["asked_again"] = True  # a short answer that names none of them: ask once more
+    command = parse_command(text, t.flow) is not None
+    if picked is None and not command and not told.get("asked_again"):
+        told["asked_again"] = True  # an answer that names none of them: ask once more, news kept
         t.say(
             t.msg("news_which_again"),
             tuple(Button(company, actions.about(key, "told")) for key, company in companies.items()),
         )
         return True
     t.conv["mode"] = None
-    if picked is None:  # something else altogether: the question is dropped, the words read as usual
+    if picked is None:  # a command, or a second answer naming none: the news is set aside, said so
         t.conv.pop("told", None)
-        return False
+        if not command:
+            t.say(t.msg("news_set_aside"), idle_buttons(t))
+        return not command
     hand_over(t, picked, "told")
     return True
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot import actions, dates, letters
 from bot.engine import registry
-from bot.engine.asking import iv_buttons, nudge_values, sender
+from bot.engine.asking import iv_buttons, nudge_values, practice_for, sender
 from bot.engine.cursor import step_of
 from bot.engine.turn import Turn
 from bot.flow import Flow
@@ -84,11 +84,7 @@ def nudge_second_prep(t: Turn, kind: str) -> None:
     when = dates.show_moment(second_at, t.tz)
     if kind.endswith("evening"):  # the whole sheet once more, the evening before
         t.say(t.msg("nudge_second_evening", company=t.subject.company, when=when))
-        t.say(
-            letters.prep_sheet(
-                t.answers, when=when, practice=t.flow.lists["practice"], thread=t.conv.get("thread")
-            )
-        )
+        t.say(letters.prep_sheet(t.answers, when=when, practice=practice_for(t), thread=t.conv.get("thread")))
         return
     # The morning of: not the sheet a third time, only what matters most today.
     t.say(t.msg("nudge_second_morning", company=t.subject.company, when=when))
