@@ -33,7 +33,7 @@ def cmd_insights(t: Turn, _: Command) -> None:
         return
     thread = common_thread(list(t.everything), t.flow.themes)
     remember_thread(t, thread)
-    if thread.interviews < MIN_INTERVIEWS:
+    if thread.interviews < MIN_INTERVIEWS and not thread.themes:  # a "keeps coming up" note is a theme
         t.say(t.msg("insights_too_few", count=thread.interviews))
         return
     names = {k: counted(t, f"counted_{k}", n) for k, n in thread.outcomes.items()}
