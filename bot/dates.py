@@ -67,6 +67,11 @@ _AT_HOUR = re.compile(
     r"(?:\bat |(?<=day )|(?<=tomorrow )|(?<=tonight ))"
     r"(\d{1,2})(?::(\d{2}))?\b(?!\s*(?:am|pm|a\.m|p\.m|/|\.\d))"
 )
+# A time given roughly: "around 10", "abt 3", "10ish", "10-ish" name the hour itself.
+_ROUGHLY = re.compile(r"\b(?:at\s+)?(?:around|about|abt|approx\.?|approximately|roughly|circa|~)\s*(?=\d)")
+_ISH = re.compile(r"(\d)\s*-?\s*ish\b")
+# An hour right after a part of the day: "this morning 10".
+_AFTER_PART = re.compile(r"\b(morning|afternoon|evening) (\d{1,2})(?::(\d{2}))?\b(?!\s*(?:am|pm|:))")
 # A clock time with no am or pm: "2:30" at an interview is the afternoon.
 _CLOCK_TIME = re.compile(r"(?<![\d:/.])(\d{1,2}):(\d{2})\b(?!\s*(?:am|pm|a\.m|p\.m))")
 _MONTH_PART = re.compile(r"\b(early|mid|middle of|late|end of)[ -](next month|this month)\b")
@@ -83,9 +88,10 @@ def names_a_time(text: str) -> bool:
     )
 
 
-def _clock(hour: int, minute: int = 0) -> str:
-    """ "at 2" means 14:00, "at 10" means 10:00: an hour before the working day reads as the afternoon."""
-    if 1 <= hour < EARLIEST_WORK_HOUR:
+def _clock(hour: int, minute: int = 0, *, morning: bool = False) -> str:
+    """ "at 2" means 14:00, "at 10" means 10:00: an hour before the working day reads as the afternoon,
+    unless the words say it was the morning ("this morning at 7")."""
+    if 1 <= hour < EARLIEST_WORK_HOUR and not morning:
         hour += 12
     return f"{hour}:{minute:02d}"
 
@@ -93,10 +99,18 @@ def _clock(hour: int, minute: int = 0) -> str:
 def _times_of_day(text: str) -> str:
     for words, clock in _CLOCK_WORDS.items():
         text = re.sub(rf"\b{words}\b", clock, text)
-    text = _PAST_HOUR.sub(lambda m: _clock(int(m[2]), 30 if m[1] == "half" else 15), text)
-    text = _TO_HOUR.sub(lambda m: _clock(int(m[1]) - 1, 45), text)
-    text = _AT_HOUR.sub(lambda m: _clock(int(m[1]), int(m[2] or 0)) if int(m[1]) <= 23 else m[0], text)
-    return _CLOCK_TIME.sub(lambda m: _clock(int(m[1]), int(m[2])) if int(m[2]) < 60 else m[0], text)
+    morning = "morning" in text
+    text = re.sub(r"^(\d{1,2})\s*-?\s*ish\b", r"at \1", text)  # "10ish" first is an hour, never the 10th
+    text = _ISH.sub(r"\1", _ROUGHLY.sub("at ", text))
+    text = _AFTER_PART.sub(lambda m: f"{m[1]} at {m[2]}" + (f":{m[3]}" if m[3] else ""), text)
+    text = _PAST_HOUR.sub(lambda m: _clock(int(m[2]), 30 if m[1] == "half" else 15, morning=morning), text)
+    text = _TO_HOUR.sub(lambda m: _clock(int(m[1]) - 1, 45, morning=morning), text)
+    text = _AT_HOUR.sub(
+        lambda m: _clock(int(m[1]), int(m[2] or 0), morning=morning) if int(m[1]) <= 23 else m[0], text
+    )
+    return _CLOCK_TIME.sub(
+        lambda m: _clock(int(m[1]), int(m[2]), morning=morning) if int(m[2]) < 60 else m[0], text
+    )
 
 
 def _rewrite(text: str, local_now: datetime) -> str:

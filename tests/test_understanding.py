@@ -195,6 +195,14 @@ TIMES = [  # when it happened (at 15:10 on Thu 26 Nov, Berlin) and when they'll 
     ("interview_at", "it was at 10 this morning", "2026-11-26T09:00:00+00:00"),
     ("interview_at", "earlier today", "2026-11-26T14:10:00+00:00"),
     ("interview_at", "at 4", "Problem:date_future_interview"),
+    # A time given roughly, as tired people type it: the hour itself.
+    ("interview_at", "this morning 10ish", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "10ish", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "around 10", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "abt 10 i think", "2026-11-26T09:00:00+00:00"),
+    ("interview_at", "at around 2", "2026-11-26T13:00:00+00:00"),
+    ("interview_at", "yesterday around 3ish", "2026-11-25T14:00:00+00:00"),
+    ("interview_at", "this morning at 7", "2026-11-26T06:00:00+00:00"),  # the morning said: not 19:00
     ("decision_expected", "end of next week", "2026-12-04"),
     ("decision_expected", "Tom said they're hoping to decide by end of next week", "2026-12-04"),
     ("decision_expected", "they said maybe Dec 4 or so", "2026-12-04"),
