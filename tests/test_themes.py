@@ -20,6 +20,7 @@ PARAPHRASES = [
     ("staffing", "we're often short handed, how'd you manage"),
     ("staffing", "what do you think about our staffing ratios?"),
     ("staffing", "staffng levels"),  # a typo
+    ("staffing", "what would u do if 2 ppl called out on a peak day"),
     ("classroom", "How do you handle disruptive students?"),
     ("classroom", "what's your approach to behaviour management"),
     ("classroom", "tell me about discipline in your class"),
