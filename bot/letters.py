@@ -136,7 +136,7 @@ def thank_you_letters(
             salutation=person.get("greeting") or name,
             opening=pick("letter_openings").format(**values),
             topic_line=pick("letter_topic_lines", 1).format(**values),
-            correction_line=pick("letter_corrections", 2).format(**correction)
+            correction_line=_corrected(pick("letter_corrections", 2), correction)
             if correction
             else pick("letter_offers_more", 2).format(**wanted)
             if wanted
@@ -211,6 +211,13 @@ def _correction(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) 
         said = flow.label("letter_mentioned", what=voice.lowered(said.rstrip(".!?")))
     question = voice.as_question(voice.first_clause(voice.written_out(improve, shorthand), QUESTION_WORDS))
     return {"question": question, "correction": _sentence(said[:1].upper() + said[1:])}
+
+
+def _corrected(line: str, correction: dict[str, str]) -> str:
+    """The correction in its bank sentence, "also" said once: "I also wanted to add… I would escalate"."""
+    if re.search(r"\balso\b", line):
+        correction = {**correction, "correction": re.sub(r"\balso ", "", correction["correction"], count=1)}
+    return line.format(**correction)
 
 
 def _wanted(answers: dict[str, Any], flow: Flow, shorthand: dict[str, str]) -> dict[str, str] | None:

@@ -73,7 +73,7 @@ def test_the_nurses_letters_read_as_written_for_each_reader():
     assert priya.subject == "Thank you: Charge Nurse interview"
     # The correction is one sentence in the letter's voice: shorthand written out, the question whole.
     assert "“What would you do if you were 2 RNs short on nights?”" in priya.body
-    assert "I would also escalate to the house supervisor straight away." in priya.body
+    assert re.search(r"I would (also )?escalate to the house supervisor straight away\.", priya.body)
     assert " u " not in priya.body and "id say" not in priya.body.casefold()
 
 
@@ -102,7 +102,7 @@ def test_a_corrected_answer_takes_the_place_of_the_offer_to_say_more():
     [letter] = thank_you_letters(
         nurse(interviewers=[{"name": "Tom", "email": None}], follow_ups=FOLLOW_UPS), sender="Maya", tz=BERLIN
     )
-    assert "I would also escalate to the house supervisor" in letter.body and "say more" not in letter.body
+    assert "escalate to the house supervisor" in letter.body and "say more" not in letter.body
 
 
 @pytest.mark.parametrize(
@@ -243,7 +243,7 @@ def test_an_answer_that_names_what_was_left_out_reads_as_what_should_have_been_m
         sender="Maya",
         tz=BERLIN,
     )
-    assert "I should also have mentioned how I loop in parents early." in letter.body
+    assert re.search(r"I should (also )?have mentioned how I loop in parents early\.", letter.body)
     assert "I would also mention" not in letter.body
 
 
@@ -304,3 +304,12 @@ def test_the_prep_sheet_puts_the_fields_own_practice_first_and_skips_what_was_as
     ]
     # Every heading stands apart from the section above it.
     assert re.findall(r"[^\n]\n\*\*", sheet) == []
+
+
+def test_also_is_said_once_when_the_bank_sentence_already_says_it():
+    panel = [{"name": n, "email": None} for n in ("Sam Ortiz", "Priya Nair", "Dana Lee", "Ms. Kim")]
+    letters = thank_you_letters(nurse(interviewers=panel), sender="Maya", tz=BERLIN)
+    lines = [line for letter in letters for line in letter.body.splitlines() if "house supervisor" in line]
+    assert any("I also wanted to add" in line for line in lines)  # the bank's sentence that says it
+    for line in lines:
+        assert len(re.findall(r"\balso\b", line)) == 1, line
