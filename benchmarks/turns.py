@@ -23,9 +23,9 @@ from storage.db import Database, safe_url, scratch_schema
 SCRIPT = """hi|ACME|Product Designer|Dana Lee dana@acme.com|done|just now|next Friday|Email
 |Tell me about a project|The checkout redesign|Took notes|Why us?|Your design system|Nodded|done
 |Friendly|skip|4|yes|1|Lead with the research|How do you handle conflict?|A concern|done|yes
-|Rapport|Rambled once|Better than last time|skip|The onboarding plan|Mark as sent""".replace("\n", "").split(
-    "|"
-)
+|Rapport|Rambled once|Better than last time|skip|Maya|The onboarding plan|Mark as sent""".replace(
+    "\n", ""
+).split("|")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -45,7 +45,30 @@ def measure_turns(database: Database, users: int) -> list[float]:
             timings.append(time.perf_counter() - start)
             if not replies or "went wrong" in replies[0].text:
                 raise SystemExit(f"turn failed for {line!r}")
+    finished = finished_debriefs(database)
+    if finished != users:  # the script must walk whole debriefs, or the figures measure something else
+        raise SystemExit(f"only {finished} of {users} debriefs finished: the script is out of step")
     return timings
+
+
+def finished_debriefs(database: Database) -> int:
+    """How many benchmark people's debriefs reached the end of step 3 with the letter sent."""
+    from sqlalchemy import func
+
+    from storage.models import Interview, User
+
+    with database.transaction() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Interview)
+                .join(User, User.id == Interview.user_pk)
+                .where(
+                    User.platform == "bench", Interview.status == "done", Interview.letter_status == "sent"
+                )
+            )
+            or 0
+        )
 
 
 def seed_people(database: Database, count: int) -> None:

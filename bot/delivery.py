@@ -92,8 +92,7 @@ class NudgeDelivery:
             user = repository.find_user(session, key)
             if user is None:  # forgotten since the claim: its nudges went with it
                 return None
-            row = repository.load_interview(session, user, nudge.interview_id)
-            interview = repository.to_domain(row)
+            interview = repository.load_interview(session, user, nudge.interview_id)
             conversation = user.conversation or engine.new_conversation()
             tz = zone(self.service.timezone_of(conversation))
             if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
@@ -128,9 +127,7 @@ class NudgeDelivery:
         try:
             with self.service.db.transaction() as session:
                 user = repository.find_user(session, nudge.user)
-                interview = repository.to_domain(
-                    repository.load_interview(session, user, nudge.interview_id) if user else None
-                )
+                interview = repository.load_interview(session, user, nudge.interview_id) if user else None
                 if interview is None:
                     nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
                     return None

@@ -6,12 +6,15 @@ Storage and every other module import these types from here, never from the engi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from bot.voice import capitalised
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from bot.messages import Reply
@@ -240,6 +243,33 @@ class InterviewSummary:
             object.__setattr__(self, "company", capitalised(self.company))
 
 
+class LoadedOnRead(Sequence[T]):
+    """Rows read from the database the first time the engine looks at them, then kept: most turns
+    never look at the person's list of interviews, so most turns never read it."""
+
+    def __init__(self, load: Callable[[], tuple[T, ...]]) -> None:
+        self._load = load
+        self._rows: tuple[T, ...] | None = None
+
+    def _all(self) -> tuple[T, ...]:
+        if self._rows is None:
+            self._rows = self._load()
+        return self._rows
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._all())
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything one turn may read, loaded by the service before it calls `step`."""
@@ -247,7 +277,7 @@ class Snapshot:
     timezone: str
     conversation: dict[str, Any]
     active: Interview | None
-    interviews: tuple[InterviewSummary, ...] = ()
+    interviews: Sequence[InterviewSummary] = ()
     display_name: str | None = None
     # The interview a nudge or a nudge's button is about, when it is not the active one.
     subject: Interview | None = None

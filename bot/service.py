@@ -23,10 +23,10 @@ from bot.engine.cursor import nudge_plan, step_of
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
 from bot.messages import Incoming, Reply
-from bot.model import Input, Interview, NudgeView, QuietHours, Snapshot, UserKey
+from bot.model import Input, Interview, LoadedOnRead, NudgeView, QuietHours, Snapshot, UserKey
 from storage import nudge_store, repository
 from storage.db import Database, retry_transient
-from storage.models import User
+from storage.repository import Person
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ class ConversationService:
     def step(
         self,
         session: Session,
-        user: User,
+        user: Person,
         step_input: Input,
         *,
         now: datetime,
@@ -172,10 +172,11 @@ class ConversationService:
             snapshot = Snapshot(
                 timezone=self.timezone_of(conversation),
                 conversation=conversation,
-                active=repository.to_domain(active),
-                interviews=repository.summaries(session, user),
+                active=active,
+                # Read only when the engine looks (a typical answer never does), within this transaction.
+                interviews=LoadedOnRead(partial(repository.summaries, session, user)),
                 display_name=display_name or user.display_name,
-                subject=repository.to_domain(subject),
+                subject=subject,
                 quiet_hours=self.quiet_hours,
                 **extra,
             )
@@ -207,14 +208,14 @@ class ConversationService:
         return conversation, replies
 
     def _load(
-        self, session: Session, user: User, what: str, *, now: datetime
+        self, session: Session, user: Person, what: str, *, now: datetime
     ) -> tuple[NudgeView, ...] | tuple[Interview, ...]:
         if what == "nudges":
             return nudge_store.views_for(session, user.id, sent_since=now - RECENT_SENT)
         return repository.all_interviews(session, user)
 
     def _replan_all(
-        self, session: Session, user: User, conversation: dict[str, Any], *, now: datetime
+        self, session: Session, user: Person, conversation: dict[str, Any], *, now: datetime
     ) -> None:
         """A new time zone moves every reminder to the same local time in the new zone."""
         for interview in repository.all_interviews(session, user):
@@ -226,7 +227,7 @@ class ConversationService:
     def _save_interview(
         self,
         session: Session,
-        user: User,
+        user: Person,
         interview: Interview,
         conversation: dict[str, Any],
         *,
@@ -245,7 +246,7 @@ class ConversationService:
     def _plan(
         self,
         session: Session,
-        user: User,
+        user: Person,
         interview: Interview,
         conversation: dict[str, Any],
         *,

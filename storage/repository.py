@@ -3,21 +3,107 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast, overload
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, delete, select
+from sqlalchemy import Connection, CursorResult, Executable, Table, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import model as domain
 from bot.model import Fact, QuestionId, UserKey
-from storage.models import Base, Interview, ProcessedEvent, User
+from storage.models import Interview, ProcessedEvent, User
+
+USERS = cast(Table, User.__table__)
+INTERVIEWS = cast(Table, Interview.__table__)
+EVENTS = cast(Table, ProcessedEvent.__table__)
 
 
-def _insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+@dataclass
+class Person:
+    """A person's row as a turn reads it: locked until the transaction ends."""
+
+    id: int
+    conversation: dict[str, Any]
+    display_name: str | None
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection: a turn's statements are Core statements built once (below), run
+    without the ORM's unit of work, which cost more than the database itself."""
+    return session.connection()
+
+
+@cache
+def _statements(dialect: str) -> dict[str, Executable]:
+    """Every statement of a turn, built once per dialect with bound parameters, so SQLAlchemy
+    compiles each once and reuses it."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    identity = (
+        (USERS.c.platform == bindparam("platform"))
+        & (USERS.c.workspace == bindparam("workspace"))
+        & (USERS.c.user_id == bindparam("user_id"))
+    )
+    interview = insert(INTERVIEWS).values(
+        {name: bindparam(name) for name in (*_INTERVIEW_COLUMNS, "created_at")}
+    )
+    return {
+        "claim": insert(EVENTS)
+        .values(platform=bindparam("platform"), event_id=bindparam("event_id"), processed_at=bindparam("now"))
+        .on_conflict_do_nothing()
+        .returning(EVENTS.c.event_id),
+        "lock": select(USERS.c.id, USERS.c.conversation, USERS.c.display_name)
+        .where(identity)
+        .with_for_update(),
+        "create": insert(USERS)
+        .values(
+            platform=bindparam("platform"),
+            workspace=bindparam("workspace"),
+            user_id=bindparam("user_id"),
+            conversation={},
+            created_at=bindparam("now"),
+            updated_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(),
+        "interview": select(
+            INTERVIEWS.c.id,
+            INTERVIEWS.c.status,
+            INTERVIEWS.c.created_at,
+            INTERVIEWS.c.answers,
+            INTERVIEWS.c.cursor,
+        ).where(INTERVIEWS.c.id == bindparam("id"), INTERVIEWS.c.user_pk == bindparam("user_pk")),
+        # Insert or update in one statement; an id that belongs to someone else is left alone.
+        "save": interview.on_conflict_do_update(
+            index_elements=[INTERVIEWS.c.id],
+            set_={
+                name: interview.excluded[name] for name in _INTERVIEW_COLUMNS if name not in ("id", "user_pk")
+            },
+            where=INTERVIEWS.c.user_pk == interview.excluded.user_pk,
+        ).returning(INTERVIEWS.c.id),
+        "conversation": update(USERS)
+        .where(USERS.c.id == bindparam("pk"))
+        .values(
+            conversation=bindparam("conversation"),
+            updated_at=bindparam("now"),
+            paused_until=bindparam("paused_until"),
+        ),
+        "display_name": update(USERS)
+        .where(USERS.c.id == bindparam("pk"))
+        .values(display_name=bindparam("display_name")),
+    }
+
+
+_INTERVIEW_COLUMNS = (
+    "id", "user_pk", "status", "step", "company", "role", "letter_status", "news", "interview_at", "answers",
+    "cursor", "updated_at",
+)  # fmt: skip
+
+
+def _run(session: Session, name: str, **params: Any) -> CursorResult[Any]:
+    conn = _connection(session)
+    return conn.execute(_statements(conn.dialect.name)[name], params)
 
 
 def event_key(event_id: str) -> str:
@@ -31,13 +117,9 @@ def claim_event(session: Session, *, platform: str, event_id: str, now: datetime
     Only a digest of the id is kept: an id can name the person (a click's is workspace, user and
     time), and these rows outlive "forget me" by the days a platform may still redeliver.
     """
-    statement = (
-        _insert(session, ProcessedEvent)
-        .values(platform=platform, event_id=event_key(event_id), processed_at=now)
-        .on_conflict_do_nothing()
-        .returning(ProcessedEvent.event_id)
+    return (
+        _run(session, "claim", platform=platform, event_id=event_key(event_id), now=now).first() is not None
     )
-    return session.execute(statement).first() is not None
 
 
 def prune_events(session: Session, *, before: datetime) -> int:
@@ -50,53 +132,32 @@ def prune_events(session: Session, *, before: datetime) -> int:
     return result.rowcount
 
 
-def _identity(key: UserKey) -> ColumnElement[bool]:
-    return (User.platform == key.platform) & (User.workspace == key.workspace) & (User.user_id == key.user_id)
+def _person(session: Session, key: UserKey) -> Person | None:
+    row = _run(session, "lock", platform=key.platform, workspace=key.workspace, user_id=key.user_id).first()
+    return Person(row.id, row.conversation or {}, row.display_name) if row is not None else None
 
 
-def find_user(session: Session, key: UserKey) -> User | None:
+def find_user(session: Session, key: UserKey) -> Person | None:
     """The person's row locked until the transaction ends, or None: never created (a sweep must not
     bring back a person who was just forgotten)."""
-    return session.scalars(select(User).where(_identity(key)).with_for_update()).first()
+    return _person(session, key)
 
 
-def lock_user(session: Session, key: UserKey, *, now: datetime) -> User:
+def lock_user(session: Session, key: UserKey, *, now: datetime) -> Person:
     """The person's row, created on first contact and locked until the transaction ends."""
-    locked = select(User).where(_identity(key)).with_for_update()
-    user = session.scalars(locked).first()
-    if user is None:
-        session.execute(
-            _insert(session, User)
-            .values(
-                platform=key.platform,
-                workspace=key.workspace,
-                user_id=key.user_id,
-                conversation={},
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing()
-        )
-        user = session.scalars(locked).one()
-    return user
+    person = _person(session, key)
+    if person is None:
+        _run(session, "create", platform=key.platform, workspace=key.workspace, user_id=key.user_id, now=now)
+        person = _person(session, key)
+        assert person is not None  # just created, or created by another process a moment ago
+    return person
 
 
-def load_interview(session: Session, user: User, interview_id: str | None) -> Interview | None:
+def load_interview(session: Session, person: Person, interview_id: str | None) -> domain.Interview | None:
+    """One of the person's interviews, as the engine reads it; None for no id or another's."""
     if not interview_id:
         return None
-    return session.scalars(
-        select(Interview).where(Interview.id == interview_id, Interview.user_pk == user.id)
-    ).first()
-
-
-@overload
-def to_domain(row: Interview) -> domain.Interview: ...
-@overload
-def to_domain(row: None) -> None: ...
-@overload
-def to_domain(row: Interview | None) -> domain.Interview | None: ...
-def to_domain(row: Interview | None) -> domain.Interview | None:
-    """The plain interview the engine reads, for a row (or no interview for no row)."""
+    row = _run(session, "interview", id=interview_id, user_pk=person.id).first()
     if row is None:
         return None
     return domain.Interview(
@@ -104,7 +165,14 @@ def to_domain(row: Interview | None) -> domain.Interview | None:
     )
 
 
-def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ...]:
+def to_domain(row: Interview) -> domain.Interview:
+    """The plain interview the engine reads, for a row."""
+    return domain.Interview(
+        id=row.id, status=row.status, created_at=row.created_at, answers=row.answers, cursor=row.cursor
+    )
+
+
+def summaries(session: Session, user: Person) -> tuple[domain.InterviewSummary, ...]:
     """Every interview of the person, oldest first, without their answers."""
     rows = session.execute(
         select(
@@ -125,44 +193,53 @@ def summaries(session: Session, user: User) -> tuple[domain.InterviewSummary, ..
 
 
 def save_interview(
-    session: Session, user: User, interview: domain.Interview, *, step: int, now: datetime
+    session: Session, user: Person, interview: domain.Interview, *, step: int, now: datetime
 ) -> None:
-    """Insert or update the interview the turn changed."""
-    row = session.get(Interview, interview.id)
-    if row is None:
-        row = Interview(id=interview.id, user_pk=user.id, created_at=interview.created_at)
-        session.add(row)
-    elif row.user_pk != user.id:
+    """Insert or update the interview the turn changed, in one statement."""
+    answers = interview.answers
+    when = answers.get(QuestionId.INTERVIEW_AT) or answers.get(Fact.UPCOMING_START)
+    saved = _run(
+        session,
+        "save",
+        id=interview.id,
+        user_pk=user.id,
+        status=interview.status,
+        step=step,
+        company=(answers.get(QuestionId.COMPANY) or None) and answers[QuestionId.COMPANY][:200],
+        role=(answers.get(QuestionId.ROLE) or None) and answers[QuestionId.ROLE][:200],
+        letter_status=answers.get(QuestionId.LETTER_REVIEW),
+        news=answers.get(Fact.NEWS),
+        interview_at=datetime.fromisoformat(when) if when else None,
+        answers=answers,
+        cursor=interview.cursor,
+        updated_at=now,
+        created_at=interview.created_at,
+    )
+    if saved.first() is None:  # the id is someone else's: nothing was written
         raise PermissionError("an interview can only be saved by its owner")
-    row.status = interview.status
-    row.step = step
-    row.company = (interview.answers.get(QuestionId.COMPANY) or None) and interview.answers[
-        QuestionId.COMPANY
-    ][:200]
-    row.role = (interview.answers.get(QuestionId.ROLE) or None) and interview.answers[QuestionId.ROLE][:200]
-    row.letter_status = interview.answers.get(QuestionId.LETTER_REVIEW)
-    row.news = interview.answers.get(Fact.NEWS)
-    when = interview.answers.get(QuestionId.INTERVIEW_AT) or interview.answers.get(Fact.UPCOMING_START)
-    row.interview_at = datetime.fromisoformat(when) if when else None
-    row.answers = interview.answers
-    row.cursor = interview.cursor
-    row.updated_at = now
 
 
 def save_conversation(
-    session: Session, user: User, conversation: dict[str, Any], *, display_name: str | None, now: datetime
+    session: Session, user: Person, conversation: dict[str, Any], *, display_name: str | None, now: datetime
 ) -> None:
     """Store the conversation cursor (and the person's chat name) when they changed."""
     if conversation != user.conversation:
-        user.conversation = conversation
-        user.updated_at = now
         paused = conversation.get("paused_until")
-        user.paused_until = datetime.fromisoformat(paused) if paused else None
-    if display_name and display_name != user.display_name:
+        _run(
+            session,
+            "conversation",
+            pk=user.id,
+            conversation=conversation,
+            now=now,
+            paused_until=datetime.fromisoformat(paused) if paused else None,
+        )
+        user.conversation = conversation
+    if display_name and display_name[:200] != user.display_name:
+        _run(session, "display_name", pk=user.id, display_name=display_name[:200])
         user.display_name = display_name[:200]
 
 
-def all_interviews(session: Session, user: User) -> tuple[domain.Interview, ...]:
+def all_interviews(session: Session, user: Person) -> tuple[domain.Interview, ...]:
     """Every interview of the person with all its answers, oldest first (export, insights)."""
     rows = session.scalars(
         select(Interview).where(Interview.user_pk == user.id).order_by(Interview.created_at, Interview.id)
@@ -170,7 +247,7 @@ def all_interviews(session: Session, user: User) -> tuple[domain.Interview, ...]
     return tuple(to_domain(row) for row in rows)
 
 
-def delete_user(session: Session, user: User) -> None:
-    """Delete the person and, by cascade, every interview and nudge of theirs."""
+def delete_user(session: Session, user: Person) -> None:
+    """Delete the person and, by cascade, every nudge of theirs."""
     session.execute(delete(Interview).where(Interview.user_pk == user.id))  # SQLite: no reliance on cascade
-    session.delete(user)
+    session.execute(delete(User).where(User.id == user.id))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -22,18 +25,29 @@ SETUP = ["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]
 
 def test_a_process_killed_mid_stream_leaves_only_whole_turns(sqlite_url, sqlite_db, tmp_path):
     """The killed database must equal a database that took exactly the turns it recorded, whole."""
-    texts = SETUP + [f"Item {i}" for i in range(3000)]
+    texts = SETUP + [f"Item {i}" for i in range(20_000)]
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.turn_worker", sqlite_url, "2026-11-26T14:10:00+00:00"],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
     )
-    worker.stdin.write(
-        "".join(json.dumps({"turn": ["maya", t, f"e{i:05d}"]}) + "\n" for i, t in enumerate(texts))
-    )
-    worker.stdin.flush()
-    time.sleep(1.5)  # somewhere in the middle, mid-turn as likely as not
+    commands = "".join(json.dumps({"turn": ["maya", t, f"e{i:05d}"]}) + "\n" for i, t in enumerate(texts))
+
+    def feed() -> None:  # in the background: the pipe fills, and the turns must be counted meanwhile
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            worker.stdin.write(commands)
+            worker.stdin.flush()
+
+    threading.Thread(target=feed, daemon=True).start()
+    # Somewhere in the middle, mid-turn as likely as not: once a hundred turns are in, however fast.
+    reader = sqlite3.connect(make_url(sqlite_url).database)  # a plain reader: never the write lock
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if reader.execute("SELECT count(*) FROM processed_events").fetchone()[0] >= 100:
+            break
+        time.sleep(0.01)
+    reader.close()
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
     with sqlite_db.transaction() as session:

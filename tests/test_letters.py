@@ -192,7 +192,8 @@ def test_every_letter_is_100_to_180_words_and_never_cut_mid_word(
         improve_how=how,
         follow_ups=[{"question": improve or "why us", "hint": "concern", "looking_for": wanted}],
     )
-    typed = set(" ".join(filter(None, [company, role, improve, how, wanted, *topics])).split())
+    names = [p["name"] for p in people]
+    typed = set(" ".join(filter(None, [company, role, improve, how, wanted, *topics, *names])).split())
     for letter in thank_you_letters(answers, sender=sender, tz=BERLIN):
         body = letter.body
         count = len(body.split()) - len((sender or "").split())  # the signature is the person's own

@@ -118,3 +118,38 @@ def test_errors_from_the_database_never_show_what_was_written(any_db):
         session.execute(statement)
         session.execute(statement)  # the same identity twice breaks the unique key
     assert "95k" not in str(caught.value)
+
+
+def test_an_interview_id_of_someone_else_is_never_overwritten(any_db):
+    from bot.model import Interview as Domain
+
+    mine = Domain(id="b" * 32, status="done", created_at=NOW, answers={"company": "Mine"})
+    with any_db.transaction() as session:
+        owner = repository.lock_user(session, KEY, now=NOW)
+        repository.save_interview(session, owner, mine, step=3, now=NOW)
+    with pytest.raises(PermissionError), any_db.transaction() as session:
+        other = repository.lock_user(session, UserKey("slack", "T1", "U2"), now=NOW)
+        stolen = Domain(id="b" * 32, status="done", created_at=NOW, answers={"company": "Theirs"})
+        repository.save_interview(session, other, stolen, step=3, now=NOW)
+    with any_db.transaction() as session:
+        assert session.scalars(select(Interview.company)).all() == ["Mine"]
+
+
+def test_a_typical_answer_turn_is_few_statements_and_never_reads_the_interview_list(any_db):
+    """An answer in the middle of a debrief: claim the event, lock the person, load the interview,
+    save it (plus BEGIN on SQLite). The list of every interview is read only when the engine looks."""
+    from sqlalchemy import event
+
+    from bot.messages import Incoming
+    from bot.service import ConversationService
+
+    service = ConversationService(database=any_db, default_timezone="Europe/Berlin")
+    for n, line in enumerate(["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]):
+        service.handle(Incoming(user=KEY, text=line, event_id=f"setup{n}"))
+    statements: list[str] = []
+    event.listen(any_db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    replies = service.handle(Incoming(user=KEY, text="Tell me about a project", event_id="answer"))
+    assert "What did you answer?" in replies[-1].text
+    writes_and_reads = [s for s in statements if not s.startswith("BEGIN")]
+    assert len(writes_and_reads) == 4, writes_and_reads
+    assert not any("ORDER BY interviews.created_at" in s for s in statements)
