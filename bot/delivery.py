@@ -20,6 +20,7 @@ from bot.logs import log_failure
 from bot.messages import Reply
 from bot.model import Input, Interview, NudgeStatus, UserKey
 from storage import nudge_store, repository
+from storage.db import retry_transient
 
 if TYPE_CHECKING:
     from bot.service import ConversationService
@@ -61,10 +62,14 @@ class NudgeDelivery:
         downtime), only the latest is sent: never a burst of stale ones.
         """
         now = self.service.clock()
-        with self.service.db.transaction() as session:
-            claimed = nudge_store.claim_due(
-                session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
-            )
+
+        def claim() -> list[nudge_store.Claimed]:
+            with self.service.db.transaction() as session:
+                return nudge_store.claim_due(
+                    session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
+                )
+
+        claimed = retry_transient(claim)  # a connection the server dropped: once more, on a new one
         latest: dict[tuple[str, str], nudge_store.Claimed] = {}
         for nudge in claimed:  # sorted by due time, so the last one of a family wins
             latest[(nudge.interview_id, nudges.family(nudge.kind))] = nudge
@@ -158,15 +163,23 @@ class NudgeDelivery:
     def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
         now = self.service.clock()
-        with self.service.db.transaction() as session:
-            if delivered:
-                nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
-            elif attempts >= MAX_SEND_ATTEMPTS:
-                log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
-                nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
-            else:
-                nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
+
+        def record() -> None:  # one whole transaction, so a dropped connection can run it again
+            with self.service.db.transaction() as session:
+                if delivered:
+                    nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
+                elif attempts >= MAX_SEND_ATTEMPTS:
+                    nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
+                else:
+                    nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
+
+        retry_transient(record)
+        if not delivered and attempts >= MAX_SEND_ATTEMPTS:
+            log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
 
     def _finish(self, nudge_id: int, status: str) -> None:
-        with self.service.db.transaction() as session:
-            nudge_store.finish(session, nudge_id, status=status, now=self.service.clock())
+        def finish() -> None:
+            with self.service.db.transaction() as session:
+                nudge_store.finish(session, nudge_id, status=status, now=self.service.clock())
+
+        retry_transient(finish)

@@ -123,15 +123,15 @@ class ConversationService:
         """The turn's replies, and whether the person was forgotten in it."""
         now = self.clock()
         key = incoming.user
-        if incoming.event_id and not repository.claim_event(
-            session, platform=key.platform, event_id=incoming.event_id, now=now
-        ):
+        opened = repository.open_turn(session, key, event_id=incoming.event_id, now=now)
+        if opened is None:
             log.info("ignored a redelivered event (platform=%s)", key.platform)
             return [], False
-        user = repository.lock_user(session, key, now=now)
+        user = opened.person
+        start = user.conversation or engine.new_conversation()
         seeded = incoming.timezone and find_zone(incoming.timezone)
-        if seeded and "timezone" not in (user.conversation or {}):  # the platform knows; a typed one wins
-            user.conversation = {**(user.conversation or engine.new_conversation()), "timezone": seeded}
+        if seeded and "timezone" not in start:  # the platform knows; a typed one wins
+            start = {**start, "timezone": seeded}
         step_input = Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
         conversation, replies = self.step(
             session,
@@ -140,6 +140,8 @@ class ConversationService:
             now=now,
             subject_id=actions.subject_of(incoming.action),
             display_name=incoming.display_name,
+            opened=opened.active,
+            conversation=start,
         )
         if conversation is None:
             return replies, True
@@ -155,17 +157,25 @@ class ConversationService:
         now: datetime,
         subject_id: str | None = None,
         display_name: str | None = None,
+        opened: Interview | None = None,
+        conversation: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any] | None, list[Reply]]:
         """Step the engine (again after a follow-up), saving every interview it changed.
 
-        Returns the new conversation, or None when the person asked to be forgotten and was.
+        `opened` is the open interview, when it was loaded with the person; `conversation` the one to
+        start from, when it is not the stored one (a time zone the platform gave). Returns the new
+        conversation, or None when the person asked to be forgotten and was.
         """
-        conversation = user.conversation or engine.new_conversation()
+        conversation = conversation or user.conversation or engine.new_conversation()
         replies: list[Reply] = []
         extra: dict[str, Any] = {}  # what a turn asked for (Outcome.needs): Snapshot fields by name
         steps = 0
         while steps <= _MAX_FOLLOW_UPS:
-            active = repository.load_interview(session, user, conversation.get("active"))
+            active = (
+                opened  # loaded with the person when the turn opened
+                if steps == 0 and opened is not None and opened.id == conversation.get("active")
+                else repository.load_interview(session, user, conversation.get("active"))
+            )
             subject = None
             if subject_id and (active is None or active.id != subject_id):
                 subject = repository.load_interview(session, user, subject_id)

@@ -162,11 +162,9 @@ class Database:
             ) from exc
         self.dialect = parsed.get_backend_name()
         # hide_parameters: an error message must never carry what people wrote into a log.
-        options: dict[str, Any] = {
-            "echo": echo,
-            "hide_parameters": True,
-            "pool_pre_ping": self.dialect != "sqlite",
-        }
+        # No ping before each checkout (a round trip per turn): a connection the server dropped fails
+        # the turn's first statement, which invalidates the pool, and retry_transient runs it again.
+        options: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.dialect == "sqlite":
             database = parsed.database
             if database and database != ":memory:" and not database.startswith("file:"):

@@ -8,7 +8,20 @@ from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Executable, Table, bindparam, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -49,7 +62,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
     interview = insert(INTERVIEWS).values(
         {name: bindparam(name) for name in (*_INTERVIEW_COLUMNS, "created_at")}
     )
-    return {
+    statements: dict[str, Executable] = {
         "claim": insert(EVENTS)
         .values(platform=bindparam("platform"), event_id=bindparam("event_id"), processed_at=bindparam("now"))
         .on_conflict_do_nothing()
@@ -93,6 +106,41 @@ def _statements(dialect: str) -> dict[str, Executable]:
         .where(USERS.c.id == bindparam("pk"))
         .values(display_name=bindparam("display_name")),
     }
+    if dialect == "postgresql":
+        statements["open"] = _open_in_one(identity)
+    return statements
+
+
+def _open_in_one(identity: ColumnElement[bool]) -> Executable:
+    """PostgreSQL: claim the event, lock the person and load their open interview in one round trip.
+    One row always comes back: whether the event was new, then the person and interview, or NULLs."""
+    claimed = (
+        postgresql.insert(EVENTS)
+        .values(platform=bindparam("platform"), event_id=bindparam("event_id"), processed_at=bindparam("now"))
+        .on_conflict_do_nothing()
+        .returning(EVENTS.c.event_id)
+        .cte("claimed")
+    )
+    opened = INTERVIEWS.c.id == USERS.c.conversation["active"].as_string()
+    person = (
+        select(
+            USERS.c.id,
+            USERS.c.conversation,
+            USERS.c.display_name,
+            INTERVIEWS.c.id.label("interview_id"),
+            INTERVIEWS.c.status,
+            INTERVIEWS.c.created_at,
+            INTERVIEWS.c.answers,
+            INTERVIEWS.c.cursor,
+        )
+        .select_from(USERS.outerjoin(INTERVIEWS, opened & (INTERVIEWS.c.user_pk == USERS.c.id)))
+        .where(identity)
+        .with_for_update(of=USERS)
+        .cte("person")
+    )
+    fresh = select(func.count()).select_from(claimed).scalar_subquery().label("fresh")
+    one = select(literal(1).label("one")).subquery("one")
+    return select(fresh, person).select_from(one.outerjoin(person, true()))
 
 
 _INTERVIEW_COLUMNS = (
@@ -120,6 +168,49 @@ def claim_event(session: Session, *, platform: str, event_id: str, now: datetime
     return (
         _run(session, "claim", platform=platform, event_id=event_key(event_id), now=now).first() is not None
     )
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What a turn starts from: the person, locked, and the interview their conversation has open."""
+
+    person: Person
+    active: domain.Interview | None
+
+
+def open_turn(session: Session, key: UserKey, *, event_id: str | None, now: datetime) -> Opened | None:
+    """Claim the event (None when it was seen before: a redelivery), lock the person (created on
+    first contact) and load their open interview. On PostgreSQL this is one statement."""
+    conn = _connection(session)
+    if conn.dialect.name == "postgresql" and event_id:
+        row = _run(
+            session,
+            "open",
+            platform=key.platform,
+            workspace=key.workspace,
+            user_id=key.user_id,
+            event_id=event_key(event_id),
+            now=now,
+        ).one()
+        if not row.fresh:
+            return None
+        if row.id is None:  # first contact: no interview yet
+            return Opened(lock_user(session, key, now=now), None)
+        person = Person(row.id, row.conversation or {}, row.display_name)
+        active = None
+        if row.interview_id is not None:
+            active = domain.Interview(
+                id=row.interview_id,
+                status=row.status,
+                created_at=row.created_at,
+                answers=row.answers,
+                cursor=row.cursor,
+            )
+        return Opened(person, active)
+    if event_id and not claim_event(session, platform=key.platform, event_id=event_id, now=now):
+        return None
+    person = lock_user(session, key, now=now)
+    return Opened(person, load_interview(session, person, person.conversation.get("active")))
 
 
 def prune_events(session: Session, *, before: datetime) -> int:

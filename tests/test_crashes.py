@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from bot.messages import Incoming, UserKey
 from bot.service import ConversationService
 from storage.db import Database
-from storage.models import Interview, ProcessedEvent
+from storage.models import Interview, Nudge, ProcessedEvent
 from tests.conftest import POSTGRES_URL, Clock
 
 SETUP = ["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]
@@ -72,14 +72,37 @@ def test_the_database_dropping_every_connection_costs_no_message(postgres_db):
     service = ConversationService(database=postgres_db, default_timezone="Europe/Berlin", clock=Clock())
     user = UserKey("console", "local", "maya")
     assert "Which company" in service.handle(Incoming(user=user, text="hi"))[-1].text
+    _cut_every_connection(postgres_db)
+    replies = service.handle(Incoming(user=user, text="ACME"))
+    assert "which role was it for at ACME?" in replies[-1].text  # answered, not "something went wrong"
+
+
+def _cut_every_connection(database: Database) -> None:
+    """As a PostgreSQL restart would: every session of this test is cut off. Only this test's (they
+    carry its schema's name): the server is shared with other test runs, whose sessions are theirs."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    # As a PostgreSQL restart would: every session of this test is cut off. Only this test's (they
-    # carry its schema's name): the server is shared with other test runs, whose sessions are theirs.
-    name = make_url(postgres_db.url).query["application_name"]
+    name = make_url(database.url).query["application_name"]
     with admin.connect() as conn:
         cut = conn.execute(text("SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity "
                                 "WHERE application_name = :name"), {"name": name}).scalar()  # fmt: skip
-    assert cut >= 1
     admin.dispose()
-    replies = service.handle(Incoming(user=user, text="ACME"))
-    assert "which role was it for at ACME?" in replies[-1].text  # answered, not "something went wrong"
+    assert cut >= 1
+
+
+@pytest.mark.postgres
+def test_a_reminder_sweep_after_the_database_dropped_every_connection_still_sends_and_records(postgres_db):
+    from bot.delivery import NudgeDelivery
+    from tests.helpers import finished
+
+    clock = Clock()
+    service = ConversationService(database=postgres_db, default_timezone="Europe/Berlin", clock=clock)
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=5)  # the first reminder to send the letter is due
+    _cut_every_connection(postgres_db)
+    delivery = NudgeDelivery(service)
+    due = delivery.prepare_due(platforms=("console",))
+    assert due, "a reminder was due"
+    _cut_every_connection(postgres_db)  # and again between the send and its record
+    delivery.record_delivery(due[0].nudge_id, delivered=True, attempts=due[0].attempts)
+    with postgres_db.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == "sent")) == 1
