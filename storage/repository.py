@@ -149,6 +149,11 @@ _INTERVIEW_COLUMNS = (
 )  # fmt: skip
 
 
+def _who(key: UserKey) -> dict[str, str]:
+    """The parameters that name a person in the statements above."""
+    return {"platform": key.platform, "workspace": key.workspace, "user_id": key.user_id}
+
+
 def _run(session: Session, name: str, **params: Any) -> CursorResult[Any]:
     conn = _connection(session)
     return conn.execute(_statements(conn.dialect.name)[name], params)
@@ -183,15 +188,7 @@ def open_turn(session: Session, key: UserKey, *, event_id: str | None, now: date
     first contact) and load their open interview. On PostgreSQL this is one statement."""
     conn = _connection(session)
     if conn.dialect.name == "postgresql" and event_id:
-        row = _run(
-            session,
-            "open",
-            platform=key.platform,
-            workspace=key.workspace,
-            user_id=key.user_id,
-            event_id=event_key(event_id),
-            now=now,
-        ).one()
+        row = _run(session, "open", **_who(key), event_id=event_key(event_id), now=now).one()
         if not row.fresh:
             return None
         if row.id is None:  # first contact: no interview yet
@@ -224,7 +221,7 @@ def prune_events(session: Session, *, before: datetime) -> int:
 
 
 def _person(session: Session, key: UserKey) -> Person | None:
-    row = _run(session, "lock", platform=key.platform, workspace=key.workspace, user_id=key.user_id).first()
+    row = _run(session, "lock", **_who(key)).first()
     return Person(row.id, row.conversation or {}, row.display_name) if row is not None else None
 
 
@@ -238,7 +235,7 @@ def lock_user(session: Session, key: UserKey, *, now: datetime) -> Person:
     """The person's row, created on first contact and locked until the transaction ends."""
     person = _person(session, key)
     if person is None:
-        _run(session, "create", platform=key.platform, workspace=key.workspace, user_id=key.user_id, now=now)
+        _run(session, "create", **_who(key), now=now)
         person = _person(session, key)
         assert person is not None  # just created, or created by another process a moment ago
     return person
