@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -71,6 +72,31 @@ def finished_debriefs(database: Database) -> int:
         )
 
 
+def measure_threads(database: Database, threads: int, people: int) -> tuple[list[float], float]:
+    """`threads` threads in one process, each driving its share of `people` through the script (a
+    person is only ever driven by one thread, so their turns stay in order). Returns each turn's
+    latency and the wall time."""
+    service = ConversationService(database=database, default_timezone="Europe/Berlin")
+    users = [UserKey("bench", f"t{threads}", f"user{n}") for n in range(people)]
+    timings: list[float] = []
+
+    def drive(mine: list[UserKey]) -> None:
+        for i, line in enumerate(SCRIPT):
+            for user in mine:
+                incoming = Incoming(user=user, text=line, event_id=f"{user}-{i}", display_name="Bench")
+                start = time.perf_counter()
+                service.handle(incoming)
+                timings.append(time.perf_counter() - start)  # list.append is atomic under the GIL
+
+    workers = [threading.Thread(target=drive, args=(users[t::threads],)) for t in range(threads)]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return timings, time.perf_counter() - started
+
+
 def seed_people(database: Database, count: int) -> None:
     """`count` other people with a debrief each, so the tables are not toy-sized."""
     from datetime import UTC, datetime
@@ -121,18 +147,20 @@ def measure_floor(database: Database, count: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=8, help="threads for the concurrent run")
+    parser.add_argument("--people", type=int, default=20, help="people the threads drive")
     parser.add_argument("--stored", type=int, default=10_000, help="other people already stored")
     parser.add_argument("--url", default=None, help="database URL (default: a new SQLite file)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     if url.startswith("postgresql"):
         with scratch_schema(url) as scoped_url:
-            run(scoped_url, args.users, args.stored)
+            run(scoped_url, args.users, args.stored, args.threads, args.people)
     else:
-        run(url, args.users, args.stored)
+        run(url, args.users, args.stored, args.threads, args.people)
 
 
-def run(url: str, users: int, stored: int) -> None:
+def run(url: str, users: int, stored: int, threads: int, people: int) -> None:
     database = Database(url)
     database.migrate()
     seed_people(database, stored)
@@ -149,6 +177,13 @@ def run(url: str, users: int, stored: int) -> None:
     print(f"turn:  p50 {p50 * 1000:.2f} ms   p99 {p99 * 1000:.2f} ms   {rate:.0f} turns/s (one thread)")
     print(f"floor: p50 {f50 * 1000:.2f} ms   (one upsert transaction)")
     print(f"ratio: turn p50 / floor p50 = {p50 / f50:.1f}x")
+    together, wall = measure_threads(database, threads, people)
+    t50, t99 = statistics.median(together), percentile(together, 0.99)
+    print(
+        f"{threads} threads, {people} people: p50 {t50 * 1000:.2f} ms   p99 {t99 * 1000:.2f} ms   "
+        f"max {max(together) * 1000:.1f} ms   {len(together) / wall:.0f} turns/s; "
+        f"p99 = {t99 / p99:.1f}x the one-thread p99"
+    )
     database.dispose()
 
 

@@ -110,7 +110,7 @@ class ConversationService:
         """A turn whose effects are thrown away: what `list` or `reminders` would say, saving nothing
         (the Slack App Home shows it every time it is opened)."""
         try:
-            with self.lock(incoming.user), self.db.sessions() as session:
+            with self.lock(incoming.user), self.db.writing(), self.db.sessions() as session:
                 try:
                     return self._turn(session, incoming)[0]
                 finally:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.messages import UserKey
 from storage import repository
-from storage.db import describe_error, is_transient, retry_transient
+from storage.db import Database, describe_error, is_transient, retry_transient
 from storage.models import User
 from tests.conftest import POSTGRES_URL
 
@@ -143,3 +143,58 @@ def test_a_turn_that_fails_transiently_is_run_again_not_apologised_for(service, 
     replies = service.handle(Incoming(user=MAYA, text="hi", event_id="ev-1"))
     assert failures and "Which company" in replies[-1].text
     assert service.handle(Incoming(user=MAYA, text="hi", event_id="ev-1")) == []  # saved once
+
+
+def test_the_fair_lock_lets_waiters_in_in_the_order_they_came_and_the_holder_in_again():
+    import time
+
+    from storage.db import FairLock
+
+    lock, entered = FairLock(), []
+    with lock:
+        with lock:  # the holder may take it again
+            pass
+        waiters = []
+
+        def wait_then_enter(name: str) -> None:
+            with lock:
+                entered.append(name)
+
+        for name in "BCD":
+            waiter = threading.Thread(target=wait_then_enter, args=(name,))
+            waiter.start()
+            waiters.append(waiter)
+            while lock._next_ticket < len(waiters) + 1:  # queued behind the holder, in this order
+                time.sleep(0.001)
+    for waiter in waiters:
+        waiter.join(timeout=5)
+    assert entered == ["B", "C", "D"]
+
+
+def test_threads_of_one_process_take_turns_on_sqlite_without_its_busy_handler(tmp_path, monkeypatch):
+    """With no busy timeout at all, two threads' BEGIN IMMEDIATE would fail at once with "database is
+    locked": every turn succeeding shows the threads queue in the process instead."""
+    from bot.messages import Incoming
+    from bot.service import ConversationService
+    from storage import db as storage_db
+
+    monkeypatch.setattr(storage_db, "SQLITE_BUSY_TIMEOUT_S", 0)
+    database = Database(f"sqlite:///{tmp_path / 'busy.sqlite3'}")
+    database.migrate()
+    service = ConversationService(database=database, default_timezone="Europe/Berlin")
+    failed: list[str] = []
+
+    def drive(n: int) -> None:
+        user = UserKey("slack", "T1", f"U{n}")
+        for i, line in enumerate(["hi", "ACME", "Designer", "done", "just now", "skip", "Email"]):
+            reply = service.handle(Incoming(user=user, text=line, event_id=f"{n}-{i}"))[-1].text
+            if "went wrong" in reply:
+                failed.append(line)
+
+    threads = [threading.Thread(target=drive, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    database.dispose()
+    assert failed == []
