@@ -66,6 +66,15 @@ async def noop_send(user, replies) -> None:
     return None
 
 
+def slow_send(seconds: float):
+    """An adapter whose every send takes `seconds`, as a platform's API round trip does."""
+
+    async def send(user, replies) -> None:
+        await asyncio.sleep(seconds)
+
+    return send
+
+
 async def start_up(scheduler: NudgeScheduler) -> float:
     """From start() to the end of the scheduler's own first sweep (which finds nothing due any more)."""
     started = time.perf_counter()
@@ -87,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--per-person", type=int, default=10)
+    parser.add_argument("--send-ms", type=float, default=0, help="how long each send takes (0: no-op)")
     args = parser.parse_args()
     path = Path(tempfile.mkdtemp()) / "nudges.sqlite3"
     database = Database(f"sqlite:///{path}")
@@ -99,13 +109,15 @@ def main() -> None:
     print(f"seeded {pending:,} pending nudges ({due:,} due) in {time.perf_counter() - started:.1f} s")
 
     service = ConversationService(database=database, default_timezone="Europe/Berlin", clock=lambda: NOW)
-    scheduler = NudgeScheduler(service=service, senders={"bench": noop_send})
+    send = slow_send(args.send_ms / 1000) if args.send_ms else noop_send
+    scheduler = NudgeScheduler(service=service, senders={"bench": send})
     before = resident_mib()
     started = time.perf_counter()
     sent, sweeps = asyncio.run(deliver_all(scheduler))
     elapsed = time.perf_counter() - started
     print(
-        f"delivered {sent:,} due nudges in {elapsed:.2f} s ({sent / elapsed:,.0f} nudges/s; "
+        f"delivered {sent:,} due nudges in {elapsed:.2f} s with {args.send_ms:g} ms a send "
+        f"({sent / elapsed:,.0f} nudges/s; "
         f"median sweep of up to 200: {statistics.median(sweeps) * 1000:.0f} ms)"
     )
     startup = asyncio.run(start_up(NudgeScheduler(service=service, senders={"bench": noop_send})))

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -152,34 +153,44 @@ def _sqlite_begin(conn: Connection) -> None:
 
 class FairLock:
     """A re-entrant lock that lets waiting threads in in the order they came, so a turn waits for
-    the turns ahead of it and never longer (threading.Lock wakes waiters in no particular order)."""
+    the turns ahead of it and never longer (threading.Lock wakes waiters in no particular order).
+    Each waiter sleeps on its own gate, opened by the thread before it: no thundering herd."""
+
+    _HANDED_OVER = -1  # the owner as a gate opens: a newcomer queues rather than jump ahead
 
     def __init__(self) -> None:
-        self._changed = threading.Condition(threading.Lock())
-        self._next_ticket = 0
-        self._serving = 0
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Lock] = deque()
         self._owner: int | None = None
         self._depth = 0
 
     def __enter__(self) -> FairLock:
         me = threading.get_ident()
-        with self._changed:
+        with self._guard:
             if self._owner == me:
                 self._depth += 1
                 return self
-            ticket = self._next_ticket
-            self._next_ticket += 1
-            self._changed.wait_for(lambda: self._serving == ticket)
+            if self._owner is None:
+                self._owner, self._depth = me, 1
+                return self
+            gate = threading.Lock()
+            gate.acquire()
+            self._waiting.append(gate)
+        gate.acquire()  # opened by the thread before this one, which handed the lock over
+        with self._guard:
             self._owner, self._depth = me, 1
         return self
 
     def __exit__(self, *_: object) -> None:
-        with self._changed:
+        with self._guard:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth:
+                return
+            if self._waiting:
+                self._owner = self._HANDED_OVER
+                self._waiting.popleft().release()
+            else:
                 self._owner = None
-                self._serving += 1
-                self._changed.notify_all()
 
 
 class Database:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Integer, Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import NudgeStatus, NudgeView, UserKey
-from storage.models import Interview, Nudge, User
+from storage.models import Interview, Nudge, User, UTCDateTime
 
 PENDING, SENDING, SENT = NudgeStatus.PENDING, NudgeStatus.SENDING, NudgeStatus.SENT
 SKIPPED, CANCELLED, FAILED = NudgeStatus.SKIPPED, NudgeStatus.CANCELLED, NudgeStatus.FAILED
@@ -109,12 +109,31 @@ def claim_due(
     return sorted((Claimed(*row, user=keys[row.user_pk]) for row in claimed), key=lambda c: (c.due_at, c.id))
 
 
+# Run once per nudge in a wave of thousands: built once, compiled once, run on the connection.
+NUDGES = cast(Table, Nudge.__table__)
+_FINISH = (
+    update(NUDGES)
+    .where(NUDGES.c.id == bindparam("nudge_id"))
+    .values(
+        status=bindparam("status"),
+        sent_at=func.coalesce(bindparam("sent_at", type_=UTCDateTime()), NUDGES.c.sent_at),
+    )
+)
+_RETRY = (
+    update(NUDGES)
+    .where(NUDGES.c.id == bindparam("nudge_id"))
+    .values(
+        status=PENDING,
+        due_at=bindparam("due"),
+        attempts=func.coalesce(bindparam("attempts", type_=Integer), NUDGES.c.attempts),
+    )
+)
+
+
 def finish(session: Session, nudge_id: int, *, status: str, now: datetime) -> None:
     """Record what became of a claimed nudge: sent, skipped (no longer relevant) or failed."""
-    values: dict[str, Any] = {"status": status}
-    if status == SENT:
-        values["sent_at"] = now
-    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
+    sent_at = now if status == SENT else None
+    session.connection().execute(_FINISH, {"nudge_id": nudge_id, "status": status, "sent_at": sent_at})
 
 
 def retry_at(session: Session, nudge_id: int, *, due: datetime, attempts: int | None = None) -> None:
@@ -122,10 +141,7 @@ def retry_at(session: Session, nudge_id: int, *, due: datetime, attempts: int | 
 
     `attempts` undoes the claim's count when nothing was tried (waiting is no failed attempt).
     """
-    values: dict[str, Any] = {"status": PENDING, "due_at": due}
-    if attempts is not None:
-        values["attempts"] = attempts
-    session.execute(update(Nudge).where(Nudge.id == nudge_id).values(**values))
+    session.connection().execute(_RETRY, {"nudge_id": nudge_id, "due": due, "attempts": attempts})
 
 
 def views_for(session: Session, user_pk: int, *, sent_since: datetime) -> tuple[NudgeView, ...]:

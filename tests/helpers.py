@@ -14,16 +14,18 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from adapters.console import render
 from adapters.discord_bot import DiscordAdapter
 from adapters.slack_bot import SlackAdapter
 from bot.delivery import NudgeDelivery
 from bot.service import ConversationService
-from storage.models import Nudge
+from storage.db import Database
+from storage.models import Interview, Nudge, User
 from tests.chat import Chat
 from tests.discord_fake import FakeDiscord
 from tests.slack_fake import SIGNING_SECRET, FakeSlack, SlackClient, wait_for
@@ -242,3 +244,31 @@ async def slack_http_run(database_file: Path, **settings: str) -> AsyncIterator[
         run.process.send_signal(signal.SIGTERM)
         _, run.errors = await asyncio.wait_for(run.process.communicate(), 30)
         await fake.stop()
+
+
+INTERVIEW_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
+SWEEP_AT = INTERVIEW_AT + timedelta(hours=3, minutes=5)  # just after the first thank-you reminder
+
+
+def seed_due_nudges(database: Database, count: int) -> None:
+    """`count` people, each after a debrief with the letter not sent, each owed one reminder now."""
+    answers = {
+        "company": "ACME",
+        "interview_at": INTERVIEW_AT.isoformat(),
+        "letter_review": "later",
+        "thank_you_by": "email",
+        "letter_topic": {"0": "growth"},
+    }
+    users, interviews, nudges = [], [], []
+    for n in range(count):
+        interview_id, times = f"{n:032x}", {"created_at": INTERVIEW_AT}
+        users.append(dict(id=n + 1, platform="console", workspace="local", user_id=f"person{n}",
+                          conversation={}, updated_at=INTERVIEW_AT, **times))  # fmt: skip
+        interviews.append(dict(id=interview_id, user_pk=n + 1, status="done", step=3, company="ACME",
+                               answers=answers, cursor={}, updated_at=INTERVIEW_AT, **times))  # fmt: skip
+        nudges.append(dict(user_pk=n + 1, interview_id=interview_id, kind="thank_you_1", status="pending",
+                           attempts=0, due_at=INTERVIEW_AT + timedelta(hours=3), **times))  # fmt: skip
+    with database.transaction() as session:
+        session.execute(insert(User), users)
+        session.execute(insert(Interview), interviews)
+        session.execute(insert(Nudge), nudges)

@@ -164,7 +164,7 @@ def test_the_fair_lock_lets_waiters_in_in_the_order_they_came_and_the_holder_in_
             waiter = threading.Thread(target=wait_then_enter, args=(name,))
             waiter.start()
             waiters.append(waiter)
-            while lock._next_ticket < len(waiters) + 1:  # queued behind the holder, in this order
+            while len(lock._waiting) < len(waiters):  # queued behind the holder, in this order
                 time.sleep(0.001)
     for waiter in waiters:
         waiter.join(timeout=5)

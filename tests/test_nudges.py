@@ -6,11 +6,12 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.delivery import NudgeDelivery
 from bot.messages import UserKey
 from bot.scheduler import NudgeScheduler
+from bot.service import ConversationService
 from storage.models import Interview, Nudge
 from tests.chat import MAYA
 from tests.helpers import deliver, due, finished, statuses
@@ -302,3 +303,30 @@ def test_a_nudge_whose_send_was_recorded_is_never_sent_again_after_a_crash(servi
     )  # sent, then the process died
     clock.advance(minutes=10)  # well past the lease
     assert due(service) == []
+
+
+def test_a_wave_of_reminders_is_sent_side_by_side_bounded_and_each_recorded_after_its_send(sqlite_db):
+    """40 people owed a reminder, through an adapter that takes 20 ms a send: they go out at most
+    SENDS_AT_ONCE at a time (not one after another), and every one is marked sent."""
+    from bot import scheduler as scheduling
+    from tests.helpers import SWEEP_AT, seed_due_nudges
+
+    seed_due_nudges(sqlite_db, 40)
+    service = ConversationService(
+        database=sqlite_db, default_timezone="Europe/Berlin", clock=lambda: SWEEP_AT
+    )
+    in_flight, most = 0, 0
+
+    async def send(user, replies):
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+
+    scheduler = NudgeScheduler(service=service, senders={"console": send})
+    assert asyncio.run(scheduler.sweep()) == 40
+    assert 1 < most <= scheduling.SENDS_AT_ONCE
+    with sqlite_db.transaction() as session:
+        sent = session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == "sent"))
+    assert sent == 40
