@@ -42,5 +42,6 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/turns.py
 	$(BIN)/python benchmarks/turns.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test --users 100
 	$(BIN)/python benchmarks/nudges.py
+	$(BIN)/python benchmarks/nudges.py --people 1000 --send-ms 50
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/memory.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test

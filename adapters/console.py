@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import warming
 from bot.inputs import loose
 from bot.messages import Button, Incoming, Reply, UserKey
 from bot.service import ConversationService
@@ -126,6 +127,8 @@ class ConsoleAdapter:
 
     async def _chat(self) -> None:
         await self._turn(Incoming(user=self.user, kind="open", display_name=self.display_name))
+        # The first prompt is up: the date reader loads while the person reads it and types.
+        threading.Thread(target=warming.warm_up, name="warm-up", daemon=True).start()
         while not self._stopping:
             if self.pretty:
                 self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")

@@ -7,13 +7,26 @@ import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from types import ModuleType
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import dateparser
-from dateparser.search import search_dates
-
 Prefer = Literal["past", "future"]
+
+
+@cache
+def _dateparser() -> ModuleType:
+    """dateparser, imported the first time a date is read: it is a tenth of a second of every start,
+    and the first prompt needs no date (`warm_up` imports it in the background meanwhile)."""
+    import dateparser
+    import dateparser.search
+
+    return dateparser
+
+
+def warm_up() -> None:
+    """Import the date reader ahead of the first date typed; run it in a background thread."""
+    _dateparser()
 
 
 def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
@@ -173,7 +186,7 @@ def parse_when(
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": order or date_order(tz),
     }
-    parsed = dateparser.parse(_rewrite(text, local_now), languages=["en"], settings=settings)
+    parsed = _dateparser().parse(_rewrite(text, local_now), languages=["en"], settings=settings)
     if parsed is None:
         parsed = _in_a_sentence(text, local_now, settings)
     if parsed is None:
@@ -217,8 +230,8 @@ def _in_a_sentence(text: str, local_now: datetime, settings: dict[str, object]) 
     phrase that names one, the rest ignored; a bare number alone is never taken for a date."""
     for phrase in _KNOWN_PHRASES:
         if re.search(rf"\b{phrase}\b", text):
-            return dateparser.parse(_rewrite(phrase, local_now), languages=["en"], settings=settings)
-    found = search_dates(_times_of_day(text), languages=["en"], settings=settings) or []
+            return _dateparser().parse(_rewrite(phrase, local_now), languages=["en"], settings=settings)
+    found = _dateparser().search.search_dates(_times_of_day(text), languages=["en"], settings=settings) or []
     for said, moment in found:
         if not _BARE_NUMBER.match(said.strip()) and not _NOT_A_DAY.match(said.strip()):
             return moment

@@ -8,11 +8,28 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from nameparser import HumanName
+from functools import cache
+from typing import TYPE_CHECKING
 
 from bot.answers import EMAIL, person
 from bot.inputs import loose
+
+if TYPE_CHECKING:
+    from nameparser import HumanName
+
+
+@cache
+def _human_name() -> type[HumanName]:
+    """nameparser's HumanName, imported the first time a name is read (not at every start)."""
+    from nameparser import HumanName
+
+    return HumanName
+
+
+def load() -> None:
+    """Import the name reader ahead of the first name typed; run in the background at start-up."""
+    _human_name()
+
 
 Person = dict[str, str | None]  # {"name", "email"} and, when told, {"role"}; stored as plain JSON
 
@@ -30,7 +47,7 @@ class NameParts:
 
 def name_parts(name: str) -> NameParts:
     """ "Dr. Priya Natarajan" -> Dr. / Priya / Natarajan, for letters that address a person by convention."""
-    parsed = HumanName(name)
+    parsed = _human_name()(name)
     return NameParts(parsed.title, parsed.first, parsed.last)
 
 
@@ -69,7 +86,7 @@ def capitalised(name: str) -> str:
     "Dr. Priya Natarajan", "tom o'brien" -> "Tom O'Brien"; a name with capitals is left as typed."""
     if name != name.lower() or not any(ch.isalpha() for ch in name):
         return name
-    parsed = HumanName(name)
+    parsed = _human_name()(name)
     parsed.capitalize(force=True)
     return str(parsed) or name
 

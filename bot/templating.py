@@ -8,6 +8,9 @@ misspelt in a template is still caught.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from jinja2 import ChainableUndefined, Environment, PackageLoader, Template, Undefined
 
 from bot.answers import short
@@ -37,6 +40,32 @@ def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
 _ENV = environment()
 
 
-def template(name: str) -> Template:
-    """A template of bot/templates. Callers load theirs at import, so a turn reads no file."""
+class Drafted:
+    """A template of bot/templates, compiled the first time it renders (or when `load_all` runs in
+    the background at start-up), so starting the bot compiles none of them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def render(self, **values: Any) -> str:
+        return _compiled(self.name).render(**values)
+
+
+@cache
+def _compiled(name: str) -> Template:
     return _ENV.get_template(name)
+
+
+_MADE: list[str] = []
+
+
+def template(name: str) -> Drafted:
+    """A template of bot/templates; callers name theirs at import, and `load_all` compiles them."""
+    _MADE.append(name)
+    return Drafted(name)
+
+
+def load_all() -> None:
+    """Compile every template named so far: run in the background once the first prompt is up."""
+    for name in tuple(_MADE):
+        _compiled(name)

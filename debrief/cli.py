@@ -7,11 +7,12 @@ import asyncio
 import logging
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from bot import logs
+from bot import logs, warming
 from bot.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
 
@@ -119,6 +120,7 @@ def _serve(settings: Settings) -> int:
         database=database, default_timezone=settings.timezone, quiet_hours=settings.quiet()
     )
     adapters = _platforms(settings, service)
+    threading.Thread(target=warming.warm_up, name="warm-up", daemon=True).start()  # before the first date
     senders = {name: adapter.send for name, adapter in adapters.items()}
     scheduler = NudgeScheduler(service=service, senders=senders, interval_s=settings.sweep_seconds)
 

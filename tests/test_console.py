@@ -16,6 +16,7 @@ import pytest
 
 from adapters.console import render
 from bot.messages import Attachment, Button, Reply
+from storage.db import Database
 from tests.helpers import TO_THE_LETTER, env_for
 
 TIMEOUT_S = 60
@@ -273,3 +274,27 @@ def test_with_a_faster_clock_tomorrows_reminder_arrives_in_the_console_within_se
     chat.wait_for("Back to ACME")
     chat.process.stdin.close()
     assert chat.process.wait(timeout=TIMEOUT_S) == 0
+
+
+def test_the_first_prompt_needs_neither_the_date_reader_nor_the_name_reader(tmp_path):
+    """Both load in the background once the first prompt is up (bot/warming.py), so a start pays
+    for neither; a turn that needs one imports it on the spot."""
+    check = (
+        "import sys\n"
+        "from bot.messages import Incoming, UserKey\n"
+        "from bot.service import ConversationService\n"
+        "from storage.db import Database\n"
+        "db = Database(sys.argv[1]); db.migrate()\n"
+        "service = ConversationService(database=db)\n"
+        "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), kind='open'))\n"
+        "print(sorted(m for m in ('dateparser', 'nameparser', 'alembic') if m in sys.modules))\n"
+        "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='hi'))\n"
+        "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='ACME'))\n"
+        "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='Designer'))\n"
+        "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='dr. priya natarajan'))\n"
+        "print(sorted(m for m in ('dateparser', 'nameparser') if m in sys.modules))\n"
+    )
+    url = f"sqlite:///{tmp_path / 'start.sqlite3'}"
+    Database(url).migrate()  # a database that exists already, as on every start after the first
+    ran = subprocess.run([sys.executable, "-c", check, url], capture_output=True, text=True, check=True)
+    assert ran.stdout.splitlines() == ["[]", "['nameparser']"]

@@ -167,3 +167,28 @@ def test_a_turn_opens_once_per_event_and_creates_the_person_on_first_contact(any
         assert again is not None and again.person.id == first.person.id
     with any_db.transaction() as session:
         assert session.scalars(select(User.id)).all() == [first.person.id]
+
+
+def test_the_schema_head_the_start_up_checks_is_alembics_newest_migration():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from storage.db import MIGRATIONS, SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_at_the_newest_migration_opens_without_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'at_head.sqlite3'}"
+    Database(url).migrate()
+    check = (
+        "import sys; from storage.db import Database; Database(sys.argv[1]).migrate(); "
+        "print('alembic' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", check, url], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "False"
