@@ -37,6 +37,16 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What became of one send, to record: delivered or not, after how many attempts."""
+
+    nudge_id: int
+    delivered: bool
+    attempts: int
+    kind: str = ""
+
+
+@dataclass(frozen=True)
 class PreparedNudge:
     """A claimed, still relevant nudge, worded and ready for the adapter to send."""
 
@@ -162,20 +172,32 @@ class NudgeDelivery:
 
     def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
+        self.record_deliveries([Sent(nudge_id, delivered, attempts, kind)])
+
+    def record_deliveries(self, sends: list[Sent]) -> None:
+        """Record sends that finished together, in one transaction (a group commit): the scheduler
+        records each send as soon as the one writer is free, with those that finished meanwhile."""
         now = self.service.clock()
 
         def record() -> None:  # one whole transaction, so a dropped connection can run it again
             with self.service.db.transaction() as session:
-                if delivered:
-                    nudge_store.finish(session, nudge_id, status=NudgeStatus.SENT, now=now)
-                elif attempts >= MAX_SEND_ATTEMPTS:
-                    nudge_store.finish(session, nudge_id, status=NudgeStatus.FAILED, now=now)
-                else:
-                    nudge_store.retry_at(session, nudge_id, due=now + retry_delay(attempts))
+                for sent in sends:
+                    if sent.delivered:
+                        nudge_store.finish(session, sent.nudge_id, status=NudgeStatus.SENT, now=now)
+                    elif sent.attempts >= MAX_SEND_ATTEMPTS:
+                        nudge_store.finish(session, sent.nudge_id, status=NudgeStatus.FAILED, now=now)
+                    else:
+                        nudge_store.retry_at(session, sent.nudge_id, due=now + retry_delay(sent.attempts))
 
         retry_transient(record)
-        if not delivered and attempts >= MAX_SEND_ATTEMPTS:
-            log.error("nudge %s (kind=%s) given up after %s failed attempts", nudge_id, kind, attempts)
+        for sent in sends:
+            if not sent.delivered and sent.attempts >= MAX_SEND_ATTEMPTS:
+                log.error(
+                    "nudge %s (kind=%s) given up after %s failed attempts",
+                    sent.nudge_id,
+                    sent.kind,
+                    sent.attempts,
+                )
 
     def _finish(self, nudge_id: int, status: str) -> None:
         def finish() -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery import NudgeDelivery, PreparedNudge
+from bot.delivery import NudgeDelivery, PreparedNudge, Sent
 from bot.messages import Reply, UserKey
 from bot.service import ConversationService
 
@@ -41,6 +41,34 @@ class ScaledClock:
 
     def __call__(self) -> datetime:
         return self.start + (self.real() - self.start) * self.scale
+
+
+class _Recorder:
+    """Group commit for a sweep's sends: a send waits until it is recorded; whoever takes the one
+    writer records every send that finished meanwhile, in one transaction, so a wave of thousands
+    costs a transaction per group, not per send."""
+
+    def __init__(self, delivery: NudgeDelivery) -> None:
+        self.delivery = delivery
+        self.waiting: list[tuple[Sent, asyncio.Future[None]]] = []
+        self.writer = asyncio.Lock()
+
+    async def record(self, sent: Sent) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting.append((sent, done))
+        async with self.writer:
+            if not done.done():  # not recorded by the group before: record this group now
+                group, self.waiting = self.waiting, []
+                try:
+                    await asyncio.to_thread(self.delivery.record_deliveries, [s for s, _ in group])
+                except Exception as exc:
+                    for _, future in group:
+                        if future is not done:
+                            future.set_exception(exc)
+                    raise
+                for _, future in group:
+                    future.set_result(None)
+        await done
 
 
 class NudgeScheduler:
@@ -97,11 +125,12 @@ class NudgeScheduler:
             # Sends run side by side (at most SENDS_AT_ONCE), a person's own in order, one at a time:
             # a Monday wave takes seconds, not a network round trip per nudge one after another.
             at_once = asyncio.Semaphore(SENDS_AT_ONCE)
+            recorder = _Recorder(self.delivery)
             by_person: dict[UserKey, list[PreparedNudge]] = {}
             for nudge in prepared:
                 by_person.setdefault(nudge.user, []).append(nudge)
             results = await asyncio.gather(
-                *(self._send_in_order(nudges, at_once) for nudges in by_person.values()),
+                *(self._send_in_order(nudges, at_once, recorder) for nudges in by_person.values()),
                 return_exceptions=True,
             )
             self.sweeps += 1
@@ -110,19 +139,15 @@ class NudgeScheduler:
                 raise failures[0]
             return sum(r for r in results if isinstance(r, int))
 
-    async def _send_in_order(self, nudges: list[PreparedNudge], at_once: asyncio.Semaphore) -> int:
+    async def _send_in_order(
+        self, nudges: list[PreparedNudge], at_once: asyncio.Semaphore, recorder: _Recorder
+    ) -> int:
         sent = 0
         for nudge in nudges:
             async with at_once:
                 delivered = await self._deliver(nudge)
             # Recorded right after its own send: a crash can then repeat at most the ones in flight.
-            await asyncio.to_thread(
-                self.delivery.record_delivery,
-                nudge.nudge_id,
-                delivered=delivered,
-                attempts=nudge.attempts,
-                kind=nudge.kind,
-            )
+            await recorder.record(Sent(nudge.nudge_id, delivered, nudge.attempts, nudge.kind))
             sent += delivered
         return sent
 

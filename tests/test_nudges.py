@@ -307,7 +307,8 @@ def test_a_nudge_whose_send_was_recorded_is_never_sent_again_after_a_crash(servi
 
 def test_a_wave_of_reminders_is_sent_side_by_side_bounded_and_each_recorded_after_its_send(sqlite_db):
     """40 people owed a reminder, through an adapter that takes 20 ms a send: they go out at most
-    SENDS_AT_ONCE at a time (not one after another), and every one is marked sent."""
+    SENDS_AT_ONCE at a time (not one after another), and every one is marked sent, those that
+    finished together in one transaction."""
     from bot import scheduler as scheduling
     from tests.helpers import SWEEP_AT, seed_due_nudges
 
@@ -325,8 +326,12 @@ def test_a_wave_of_reminders_is_sent_side_by_side_bounded_and_each_recorded_afte
         in_flight -= 1
 
     scheduler = NudgeScheduler(service=service, senders={"console": send})
+    groups, record = [], scheduler.delivery.record_deliveries
+    scheduler.delivery.record_deliveries = lambda sends: groups.append(len(sends)) or record(sends)
     assert asyncio.run(scheduler.sweep()) == 40
     assert 1 < most <= scheduling.SENDS_AT_ONCE
+    # Sends that finish together are recorded together: fewer transactions than sends, none left out.
+    assert sum(groups) == 40 and len(groups) < 40
     with sqlite_db.transaction() as session:
         sent = session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == "sent"))
     assert sent == 40
