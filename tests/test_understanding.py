@@ -171,6 +171,11 @@ DONT_KNOW = [  # "I don't know" where a question has an answer for it
     ("offer_deadline", "idk", None),
     ("offer_deadline", "no deadline", None),
     ("decision_expected", "next Friday", "2026-11-27"),
+    # "Nothing really" to what could have gone better (or went well) is no answer, never a card line.
+    ("could_be_better", "nothing really", None),
+    ("could_be_better", "nah all good", None),
+    ("could_be_better", "rambled a bit", "rambled a bit"),
+    ("positives", "idk", None),
 ]
 
 TIMES = [  # when it happened (at 15:10 on Thu 26 Nov, Berlin) and when they'll decide, as people say it

@@ -59,6 +59,15 @@ class Offering:
     letter_names: Callable[[], list[str]]  # whom the drafted letters go to (drafted only when asked)
 
 
+def said_nothing(said: str, skip_words: tuple[str, ...]) -> bool:
+    """Whether an answer is one of the question's ways of saying nothing, or any mix of their words:
+    "nah all good", "not really sure"."""
+    if said in skip_words:
+        return True
+    words = {w for phrase in skip_words for w in phrase.split()}
+    return bool(said) and set(said.split()) <= words
+
+
 class Kind:
     """A free-text answer; the base of every kind."""
 
@@ -71,7 +80,7 @@ class Kind:
     def parse(self, q: Question, text: str, ctx: Reading) -> Parsed | Problem:
         if q.needs_words and not any(ch.isalnum() for ch in text):
             return Problem("no_words")
-        if loose(text) in q.skip_words:  # "idk" where the question says what not knowing means
+        if said_nothing(loose(text), q.skip_words):  # "idk" where the question says what that means
             return Parsed(None)
         return Parsed(text)
 
