@@ -132,6 +132,7 @@ class NudgeDelivery:
                 Input(kind="nudge", action=nudge.kind),
                 now=now,
                 subject_id=nudge.interview_id,
+                opened=interview,
             )
             assert stepped is not None  # None only after a confirmed "forget me", never for a nudge
             repository.save_conversation(session, user, stepped, display_name=None, now=now)

@@ -43,6 +43,15 @@ def new_interview_id() -> str:
     return uuid.uuid4().hex
 
 
+def _interview(
+    session: Session, user: Person, interview_id: str | None, loaded: Interview | None
+) -> Interview | None:
+    """One of the person's interviews: `loaded` when it is that one, else read from the database."""
+    if loaded is not None and loaded.id == interview_id:
+        return loaded
+    return repository.load_interview(session, user, interview_id)
+
+
 class ConversationService:
     """Runs turns: dedupe the event, lock the person, load, step the engine, save, return replies."""
 
@@ -162,23 +171,21 @@ class ConversationService:
     ) -> tuple[dict[str, Any] | None, list[Reply]]:
         """Step the engine (again after a follow-up), saving every interview it changed.
 
-        `opened` is the open interview, when it was loaded with the person; `conversation` the one to
-        start from, when it is not the stored one (a time zone the platform gave). Returns the new
-        conversation, or None when the person asked to be forgotten and was.
+        `opened` is an interview loaded already (the open one, with the person; or the one a nudge is
+        about), not read again on the first pass; `conversation` the one to start from, when it is not
+        the stored one (a time zone the platform gave). Returns the new conversation, or None when
+        the person asked to be forgotten and was.
         """
         conversation = conversation or user.conversation or engine.new_conversation()
         replies: list[Reply] = []
         extra: dict[str, Any] = {}  # what a turn asked for (Outcome.needs): Snapshot fields by name
         steps = 0
         while steps <= _MAX_FOLLOW_UPS:
-            active = (
-                opened  # loaded with the person when the turn opened
-                if steps == 0 and opened is not None and opened.id == conversation.get("active")
-                else repository.load_interview(session, user, conversation.get("active"))
-            )
+            loaded = opened if steps == 0 else None  # a follow-up pass reads what the first one saved
+            active = _interview(session, user, conversation.get("active"), loaded)
             subject = None
             if subject_id and (active is None or active.id != subject_id):
-                subject = repository.load_interview(session, user, subject_id)
+                subject = _interview(session, user, subject_id, loaded)
             snapshot = Snapshot(
                 timezone=self.timezone_of(conversation),
                 conversation=conversation,

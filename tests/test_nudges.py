@@ -335,3 +335,16 @@ def test_a_wave_of_reminders_is_sent_side_by_side_bounded_and_each_recorded_afte
     with sqlite_db.transaction() as session:
         sent = session.scalar(select(func.count()).select_from(Nudge).where(Nudge.status == "sent"))
     assert sent == 40
+
+
+def test_a_reminder_reads_its_interview_once_while_it_is_worded(service, clock, sqlite_db):
+    from sqlalchemy import event
+
+    finished(service, letter="later")
+    clock.advance(hours=3, minutes=5)
+    statements: list[str] = []
+    event.listen(sqlite_db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    [nudge] = due(service)
+    assert "thank-you" in " ".join(r.text for r in nudge.replies).casefold()
+    reads = [s for s in statements if s.startswith("SELECT") and "FROM interviews" in s.split("WHERE")[0]]
+    assert len(reads) == 1, reads
