@@ -405,6 +405,9 @@ def prep_sheet(
         ),
         ask_them=flow.lists.get("ask_them", ()),
         thread=themes,
+        # A theme seen in two interviews is a thread across them; one from a single interview is
+        # what the person said keeps coming up.
+        across=any(isinstance(t.get("interviews"), int) and t["interviews"] > 1 for t in themes),
         recurring="" if themes else said(_text(answers.get(QuestionId.RECURRING))),
         recurring_step=_step_for(_text(answers.get(QuestionId.RECURRING)), flow),
     ).strip()

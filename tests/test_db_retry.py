@@ -152,8 +152,9 @@ def test_the_fair_lock_lets_waiters_in_in_the_order_they_came_and_the_holder_in_
 
     lock, entered = FairLock(), []
     with lock:
-        with lock:  # the holder may take it again
-            pass
+        with lock:  # the holder may take it again, without waiting for itself
+            assert lock._depth == 2
+        assert lock._depth == 1
         waiters = []
 
         def wait_then_enter(name: str) -> None:

@@ -118,19 +118,18 @@ def test_letter_without_interviewers_goes_to_the_hiring_team():
     assert letters[0].body.startswith("Dear Hiring Team,")
 
 
+def _card(**answers) -> tuple[str, str]:
+    """The card for these answers, as its "Do again" half and the rest."""
+    keep, rest = debrief_summary(_answers(**answers), title="Your debrief").split("Improve next time")
+    return keep, rest
+
+
 def test_summary_lists_concerns_and_improvements():
-    card = debrief_summary(
-        _answers(
-            positives="Clear story",
-            could_be_better="Pace",
-            follow_ups=[
-                {"question": "Can you relocate?", "hint": "concern"},
-                {"question": "When?", "hint": "interest"},
-            ],
-        ),
-        title="Your debrief",
-    )
-    keep, improve = card.split("Improve next time")
+    follow_ups = [
+        {"question": "Can you relocate?", "hint": "concern"},
+        {"question": "When?", "hint": "interest"},
+    ]
+    keep, improve = _card(positives="Clear story", could_be_better="Pace", follow_ups=follow_ups)
     assert "Clear story" in keep and "Pace" in improve
     assert "Can you relocate?" in improve and "When?" in keep
 
@@ -198,35 +197,28 @@ def test_decision_phrases_people_use(text, expected):
 
 
 def test_a_low_rating_an_unconvinced_interviewer_and_dress_always_reach_the_card():
-    card = debrief_summary(
-        _answers(happy_with_answers=2, interviewer_satisfied="no", dressed_ok="no"), title="Your debrief"
-    )
-    improve = card.split("Improve next time")[1]
+    keep, improve = _card(happy_with_answers=2, interviewer_satisfied="no", dressed_ok="no")
     assert "2 of 5" in improve
     assert "unconvinced" in improve
     assert "Dress:" in improve
-    assert "Nothing pressing" not in card
+    assert "Nothing pressing" not in keep + improve
 
 
 def test_a_good_interview_is_kept_in_do_again():
-    card = debrief_summary(_answers(happy_with_answers=5, interviewer_satisfied="yes"), title="Your debrief")
-    keep = card.split("Improve next time")[0]
+    keep, _ = _card(happy_with_answers=5, interviewer_satisfied="yes")
     assert "5 of 5" in keep and "Whatever won" not in keep  # no filler line
 
 
 def test_do_again_holds_their_strengths_and_what_they_learned_about_the_employer_stays_apart():
-    card = debrief_summary(
-        _answers(
-            positives="I stayed calm on the staffing question",
-            observations="they lost 3 nurses this year",
-            questions=[
-                {"question": "Tell me about a hard shift", "reaction": "she nodded and smiled"},
-                {"question": "How do you handle conflict?", "reaction": "idk, they both seemed neutral"},
-            ],
-        ),
-        title="Your debrief",
+    questions = [
+        {"question": "Tell me about a hard shift", "reaction": "she nodded and smiled"},
+        {"question": "How do you handle conflict?", "reaction": "idk, they both seemed neutral"},
+    ]
+    keep, rest = _card(
+        positives="I stayed calm on the staffing question",
+        observations="they lost 3 nurses this year",
+        questions=questions,
     )
-    keep, rest = card.split("Improve next time")
     assert "You stayed calm on the staffing question" in keep  # their note, said back to them
     assert (
         "Tell me about a hard shift" in keep and "handle conflict" not in keep
