@@ -1,8 +1,9 @@
 """Nudge delivery at scale: 100,000 pending nudges in SQLite, 10,000 of them due.
 
 Prints the time to claim, word and deliver the due ones through the real scheduler to a no-op
-adapter, the scheduler's start-up time, and peak memory. Not a test. Usage:
-    .venv/bin/python benchmarks/nudges.py [--people 10000] [--per-person 10]
+adapter; the floor, measured in the same run: claiming and recording the same nudges with no
+wording and no send; the scheduler's start-up time, and peak memory. Not a test. Usage:
+    .venv/bin/python benchmarks/nudges.py [--people 10000] [--per-person 10] [--send-ms 50]
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
+from storage import nudge_store
 from storage.db import Database
 from storage.models import Interview, Nudge, User
 
 INTERVIEW_AT = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 NOW = INTERVIEW_AT + timedelta(hours=3, minutes=5)  # the first thank-you reminder of everyone is due
+# Everyone debriefed before, so their conversation is stored as it is between debriefs.
+CONVERSATION = {"active": None, "mode": None, "welcomed": True}
 FUTURE_KINDS = ("thank_you_2", "thank_you_last", "checkin_1", "checkin_2", "checkin_stop")
 
 
@@ -37,7 +41,7 @@ def seed(database: Database, people: int, per_person: int) -> None:
         for start in range(0, people, 5000):
             batch = range(start, min(start + 5000, people))
             session.execute(insert(User), [
-                dict(id=n + 1, platform="bench", workspace="w", user_id=f"p{n}", conversation={},
+                dict(id=n + 1, platform="bench", workspace="w", user_id=f"p{n}", conversation=CONVERSATION,
                      created_at=INTERVIEW_AT, updated_at=INTERVIEW_AT) for n in batch
             ])  # fmt: skip
             session.execute(insert(Interview), [
@@ -88,6 +92,28 @@ async def start_up(scheduler: NudgeScheduler) -> float:
     return elapsed
 
 
+def floor(database: Database, count: int) -> float:
+    """Put back the `count` nudges just delivered, then claim and record them as a sweep does
+    (batches of 200, one transaction to claim and one to record each) with nothing worded or sent."""
+    with database.transaction() as session:
+        session.execute(update(Nudge).where(Nudge.status == "sent").values(status="pending", attempts=0))
+    started = time.perf_counter()
+    done = 0
+    while True:
+        with database.transaction() as session:
+            claimed = nudge_store.claim_due(
+                session, now=NOW, limit=200, lease=timedelta(minutes=5), platforms=("bench",)
+            )
+        if not claimed:
+            break
+        with database.transaction() as session:
+            for nudge in claimed:
+                nudge_store.finish(session, nudge.id, status="sent", now=NOW)
+        done += len(claimed)
+    assert done == count, (done, count)
+    return time.perf_counter() - started
+
+
 def resident_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -119,6 +145,10 @@ def main() -> None:
         f"delivered {sent:,} due nudges in {elapsed:.2f} s with {args.send_ms:g} ms a send "
         f"({sent / elapsed:,.0f} nudges/s; "
         f"median sweep of up to 200: {statistics.median(sweeps) * 1000:.0f} ms)"
+    )
+    bare = floor(database, sent)
+    print(
+        f"floor: claiming and recording them with no wording: {bare:.2f} s; delivery / floor = {elapsed / bare:.1f}x"
     )
     startup = asyncio.run(start_up(NudgeScheduler(service=service, senders={"bench": noop_send})))
     print(f"scheduler start-up to its first sweep ({pending - sent:,} pending): {startup * 1000:.0f} ms")

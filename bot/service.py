@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -76,6 +77,16 @@ class ConversationService:
 
     def lock(self, user: UserKey) -> threading.Lock:
         return self._locks[hash(user) % _LOCK_STRIPES]
+
+    @contextmanager
+    def locks(self, users: Iterable[UserKey]) -> Iterator[None]:
+        """Several people's locks at once (a batch of reminders), taken in one fixed order so two
+        holders of several never wait for each other; a turn holds only its own person's."""
+        stripes = sorted({hash(user) % _LOCK_STRIPES for user in users})
+        with ExitStack() as held:
+            for stripe in stripes:
+                held.enter_context(self._locks[stripe])
+            yield
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""

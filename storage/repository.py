@@ -113,6 +113,21 @@ def _statements(dialect: str) -> dict[str, Executable]:
             },
             where=INTERVIEWS.c.user_pk == interview.excluded.user_pk,
         ).returning(INTERVIEWS.c.id),
+        # A reminder's person, locked, with the interview it is about, in one statement.
+        "person_with": select(
+            USERS.c.id,
+            USERS.c.conversation,
+            USERS.c.display_name,
+            *_interview_read(),
+        )
+        .select_from(
+            USERS.outerjoin(
+                INTERVIEWS,
+                (INTERVIEWS.c.id == bindparam("interview_id")) & (INTERVIEWS.c.user_pk == USERS.c.id),
+            )
+        )
+        .where(identity)
+        .with_for_update(of=USERS),
         "conversation": update(USERS)
         .where(USERS.c.id == bindparam("pk"))
         .values(
@@ -145,11 +160,7 @@ def _open_in_one(identity: ColumnElement[bool]) -> Executable:
             USERS.c.id,
             USERS.c.conversation,
             USERS.c.display_name,
-            INTERVIEWS.c.id.label("interview_id"),
-            INTERVIEWS.c.status,
-            INTERVIEWS.c.created_at,
-            INTERVIEWS.c.answers,
-            INTERVIEWS.c.cursor,
+            *_interview_read(),
         )
         .select_from(USERS.outerjoin(INTERVIEWS, opened & (INTERVIEWS.c.user_pk == USERS.c.id)))
         .where(identity)
@@ -165,6 +176,25 @@ _INTERVIEW_COLUMNS = (
     "id", "user_pk", "status", "step", "company", "role", "letter_status", "news", "interview_at", "answers",
     "cursor", "updated_at",
 )  # fmt: skip
+
+
+def _interview_read() -> tuple[ColumnElement[Any], ...]:
+    """The interview's columns the engine reads, as a joined row names them."""
+    c = INTERVIEWS.c
+    return (c.id.label("interview_id"), c.status, c.created_at, c.answers, c.cursor)
+
+
+def _interview_of(row: Any) -> domain.Interview | None:
+    """The interview in a row that joined one (None when the join found none)."""
+    if row.interview_id is None:
+        return None
+    return domain.Interview(
+        id=row.interview_id,
+        status=row.status,
+        created_at=row.created_at,
+        answers=row.answers,
+        cursor=row.cursor,
+    )
 
 
 def _who(key: UserKey) -> dict[str, str]:
@@ -211,17 +241,7 @@ def open_turn(session: Session, key: UserKey, *, event_id: str | None, now: date
             return None
         if row.id is None:  # first contact: no interview yet
             return Opened(lock_user(session, key, now=now), None)
-        person = Person(row.id, row.conversation or {}, row.display_name)
-        active = None
-        if row.interview_id is not None:
-            active = domain.Interview(
-                id=row.interview_id,
-                status=row.status,
-                created_at=row.created_at,
-                answers=row.answers,
-                cursor=row.cursor,
-            )
-        return Opened(person, active)
+        return Opened(Person(row.id, row.conversation or {}, row.display_name), _interview_of(row))
     if event_id and not claim_event(session, platform=key.platform, event_id=event_id, now=now):
         return None
     person = lock_user(session, key, now=now)
@@ -247,6 +267,17 @@ def find_user(session: Session, key: UserKey) -> Person | None:
     """The person's row locked until the transaction ends, or None: never created (a sweep must not
     bring back a person who was just forgotten)."""
     return _person(session, key)
+
+
+def find_with_interview(
+    session: Session, key: UserKey, interview_id: str
+) -> tuple[Person | None, domain.Interview | None]:
+    """The person locked (None if never created or forgotten), with one of their interviews (None
+    if it is gone or someone else's): what a reminder reads, in one statement."""
+    row = _run(session, "person_with", **_who(key), interview_id=interview_id).first()
+    if row is None:
+        return None, None
+    return Person(row.id, row.conversation or {}, row.display_name), _interview_of(row)
 
 
 def lock_user(session: Session, key: UserKey, *, now: datetime) -> Person:

@@ -96,7 +96,7 @@ def test_a_sweep_that_claimed_a_nudge_never_brings_back_a_forgotten_person(servi
         )
     chat.say("forget me")
     chat.click("Yes, delete")
-    assert NudgeDelivery(service)._prepare_one(claimed, now=clock()) is None
+    assert NudgeDelivery(service)._prepare_alone(claimed, now=clock()) == []
     with sqlite_db.transaction() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0
         assert session.scalar(select(func.count()).select_from(Nudge)) == 0

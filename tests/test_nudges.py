@@ -14,7 +14,7 @@ from bot.scheduler import NudgeScheduler
 from bot.service import ConversationService
 from storage.models import Interview, Nudge
 from tests.chat import MAYA
-from tests.helpers import deliver, due, finished, statuses
+from tests.helpers import deliver, due, finished, render, statuses
 
 
 def test_a_thank_you_reminder_comes_three_hours_after_and_stops_once_marked_sent(service, clock, sqlite_db):
@@ -346,5 +346,88 @@ def test_a_reminder_reads_its_interview_once_while_it_is_worded(service, clock, 
     event.listen(sqlite_db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     [nudge] = due(service)
     assert "thank-you" in " ".join(r.text for r in nudge.replies).casefold()
-    reads = [s for s in statements if s.startswith("SELECT") and "FROM interviews" in s.split("WHERE")[0]]
+    reads = [s for s in statements if s.startswith("SELECT") and "interviews" in s.split("WHERE")[0]]
     assert len(reads) == 1, reads
+
+
+def test_a_wave_is_worded_a_batch_per_transaction_not_a_transaction_per_reminder(sqlite_db):
+    from sqlalchemy import event
+
+    from bot.delivery import WORDED_TOGETHER
+    from tests.helpers import SWEEP_AT, seed_due_nudges
+
+    seed_due_nudges(sqlite_db, 60)
+    service = ConversationService(
+        database=sqlite_db, default_timezone="Europe/Berlin", clock=lambda: SWEEP_AT
+    )
+    commits: list[object] = []
+    event.listen(sqlite_db.engine, "commit", commits.append)
+    prepared = NudgeDelivery(service).prepare_due(platforms=("console",))
+    assert len(prepared) == 60 and all("thank-you" in render(n.replies) for n in prepared)
+    assert len(commits) == 1 + -(-60 // WORDED_TOGETHER)  # the claim, then one per batch
+    assert len(commits) <= 1 + 60 // 10  # at least ten reminders a transaction
+
+
+def test_a_reminder_whose_wording_crashes_costs_the_rest_of_its_batch_nothing(sqlite_db, monkeypatch):
+    from bot.engine import registry
+    from tests.helpers import SWEEP_AT, seed_due_nudges
+
+    seed_due_nudges(sqlite_db, 10)
+    service = ConversationService(
+        database=sqlite_db, default_timezone="Europe/Berlin", clock=lambda: SWEEP_AT
+    )
+    words = registry.NUDGES["thank"]
+
+    def broken_for_the_fifth(t, kind):
+        if t.subject.id == f"{4:032x}":
+            raise KeyError("a template bug")
+        words(t, kind)
+
+    monkeypatch.setitem(registry.NUDGES, "thank", broken_for_the_fifth)
+    prepared = {
+        n.user.user_id: render(n.replies) for n in NudgeDelivery(service).prepare_due(platforms=("console",))
+    }
+    assert len(prepared) == 10
+    assert "This is your thank-you reminder for ACME" in prepared.pop("person4")  # the plain wording
+    assert all("Have you sent your thank-you" in text for text in prepared.values())
+    assert _each_status(sqlite_db) == ["sending"] * 10  # each claimed once, none skipped or lost
+
+
+def test_a_batch_waits_for_its_people_before_it_takes_the_writer(sqlite_db):
+    """A turn holds its person's lock, then waits for the database; a batch of reminders that took
+    the database first and then waited for that person would never finish, nor would the turn."""
+    import threading
+    import time
+
+    from tests.helpers import SWEEP_AT, seed_due_nudges
+
+    seed_due_nudges(sqlite_db, 5)
+    service = ConversationService(
+        database=sqlite_db, default_timezone="Europe/Berlin", clock=lambda: SWEEP_AT
+    )
+    prepared: list[object] = []
+    with service.lock(UserKey("console", "local", "person3")):  # a turn of person3 is under way
+        sweep = threading.Thread(
+            target=lambda: prepared.extend(NudgeDelivery(service).prepare_due(platforms=("console",)))
+        )
+        sweep.start()
+        while _each_status(sqlite_db) != ["sending"] * 5:  # claimed: the batch is next
+            time.sleep(0.01)
+        time.sleep(0.1)
+        saved = threading.Event()
+
+        def the_turn_saves() -> None:
+            with sqlite_db.transaction():
+                saved.set()
+
+        turn = threading.Thread(target=the_turn_saves, daemon=True)
+        turn.start()
+        assert saved.wait(10), "the batch took the database and waits for the person: a deadlock"
+        assert not prepared
+    sweep.join(10)
+    assert len(prepared) == 5
+
+
+def _each_status(database) -> list[str]:
+    with database.transaction() as session:
+        return list(session.scalars(select(Nudge.status).order_by(Nudge.id)))
