@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
+from typing import TypeAlias, cast
 
-from sqlalchemy import Integer, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Integer, Row, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.model import NudgeStatus, NudgeView, UserKey
@@ -16,6 +16,8 @@ PENDING, SENDING, SENT = NudgeStatus.PENDING, NudgeStatus.SENDING, NudgeStatus.S
 SKIPPED, CANCELLED, FAILED = NudgeStatus.SKIPPED, NudgeStatus.CANCELLED, NudgeStatus.FAILED
 # A nudge planned this long after it was due is already stale: it is recorded but never sent.
 PLANNED_LATE = timedelta(minutes=1)
+# id, user_pk, interview_id, kind, due_at, attempts
+ClaimedRow: TypeAlias = "Row[int, int, str, str, datetime, int]"
 
 
 @dataclass(frozen=True)
@@ -73,40 +75,59 @@ def claim_due(
 
     A claim older than `lease` belongs to a process that died before sending: it is taken again.
     """
-    due = or_(
-        (Nudge.status == PENDING) & (Nudge.due_at <= now),
-        (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease),
-    )
     # A paused person's due nudge is claimed too: the service sends it if they chose to keep it
     # through the pause, and otherwise puts it back until the pause ends.
-    people = select(User.id).where(User.platform.in_(platforms))
+    # Checked row by row through the person's primary key, as the claim walks the due index: a plan
+    # that stays cheap whatever the database knows of the tables' sizes (a new one knows nothing).
+    person_platform = select(User.platform).where(User.id == Nudge.user_pk).scalar_subquery()
+    sendable: ColumnElement[bool] = person_platform.in_(platforms)
     if only is not None:  # a console chat delivers only its own person's nudges
-        people = people.where(User.workspace == only.workspace, User.user_id == only.user_id)
-    on_platforms = Nudge.user_pk.in_(people)
-    ids = (
-        select(Nudge.id)
-        .where(due, on_platforms)
-        .order_by(Nudge.due_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        update(Nudge)
-        .where(Nudge.id.in_(ids), due)
-        .values(status=SENDING, claimed_at=now, attempts=Nudge.attempts + 1)
-        .returning(Nudge.id, Nudge.user_pk, Nudge.interview_id, Nudge.kind, Nudge.due_at, Nudge.attempts)
-        .execution_options(synchronize_session=False)
-    )
-    claimed = list(rows)
-    pks = {row.user_pk for row in claimed}
+        person = select(User.id).where(
+            User.platform == only.platform, User.workspace == only.workspace, User.user_id == only.user_id
+        )
+        sendable &= Nudge.user_pk == person.scalar_subquery()
+    # Two claims, each walking its index in due order and stopping at the limit: the rare claims of
+    # a process that died, then what is due. (One query with OR sorted every due row on each sweep.)
+    abandoned = (Nudge.status == SENDING) & (Nudge.claimed_at < now - lease)
+    claimed: list[ClaimedRow] = _claim(session, abandoned, sendable, now=now, limit=limit)
+    if len(claimed) < limit:
+        due = (Nudge.status == PENDING) & (Nudge.due_at <= now)
+        claimed += _claim(session, due, sendable, now=now, limit=limit - len(claimed))
+    pks = {row[1] for row in claimed}
     keys = {
         pk: UserKey(platform, workspace, user_id)
         for pk, platform, workspace, user_id in session.execute(
             select(User.id, User.platform, User.workspace, User.user_id).where(User.id.in_(pks))
         )
     }
-    return sorted((Claimed(*row, user=keys[row.user_pk]) for row in claimed), key=lambda c: (c.due_at, c.id))
+    return sorted((Claimed(*row, user=keys[row[1]]) for row in claimed), key=lambda c: (c.due_at, c.id))
+
+
+def _claim(
+    session: Session, which: ColumnElement[bool], sendable: ColumnElement[bool], *, now: datetime, limit: int
+) -> list[ClaimedRow]:
+    """Mark up to `limit` rows that match `which`, in due order, as claimed now; their columns."""
+    # Picked once, as a CTE PostgreSQL materializes: a plain `id IN (SELECT … LIMIT … SKIP LOCKED)`
+    # may be run again for every row it is compared with, each run locking more rows than the limit.
+    picked = (
+        select(Nudge.id)
+        .where(which, sendable)
+        .order_by(Nudge.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("picked")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    # The picked rows are locked (and on SQLite this process is the one writer): still `which`.
+    ids = select(picked.c.id).scalar_subquery()
+    rows = session.execute(
+        update(Nudge)
+        .where(Nudge.id.in_(ids))
+        .values(status=SENDING, claimed_at=now, attempts=Nudge.attempts + 1)
+        .returning(Nudge.id, Nudge.user_pk, Nudge.interview_id, Nudge.kind, Nudge.due_at, Nudge.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    return list(rows)
 
 
 # Run once per nudge in a wave of thousands: built once, compiled once, run on the connection.

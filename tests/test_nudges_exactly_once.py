@@ -50,3 +50,23 @@ def test_two_schedulers_in_two_processes_deliver_1000_due_nudges_exactly_once(
     assert all(count > 0 for count in per_process), f"one process did all the work: {per_process}"
     with postgres_db.transaction() as session:
         assert session.scalar(select(func.count()).where(Nudge.status == "sent")) == 1000
+
+
+@pytest.mark.postgres
+def test_a_claim_takes_no_more_than_its_limit_from_a_table_the_planner_knows_nothing_about(postgres_db):
+    """Fresh tables have no statistics; `id IN (SELECT … LIMIT 200 FOR UPDATE SKIP LOCKED)` was then
+    run again for each row compared, and one claim took all 1,000 due nudges."""
+    from datetime import timedelta
+
+    from storage import nudge_store
+
+    seed_due_nudges(postgres_db, 1000)
+    with postgres_db.transaction() as session:
+        claimed = nudge_store.claim_due(
+            session, now=SWEEP_AT, limit=200, lease=timedelta(minutes=5), platforms=("console",)
+        )
+    assert len(claimed) == 200 and len({c.id for c in claimed}) == 200
+    with postgres_db.transaction() as session:
+        assert session.scalar(select(func.count()).where(Nudge.status == "sending")) == 200
+        first = session.scalars(select(Nudge.due_at).where(Nudge.status == "pending").order_by(Nudge.due_at))
+        assert all(c.due_at <= next(iter(first)) for c in claimed)  # the earliest due were taken
