@@ -45,3 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/nudges.py --people 1000 --send-ms 50
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/memory.py --url postgresql+psycopg://postgres@127.0.0.1:5432/test
+	$(BIN)/python benchmarks/startup.py

@@ -11,7 +11,7 @@ import re
 import select
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -98,8 +98,10 @@ class ConsoleAdapter:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         pretty: bool | None = None,
+        on_first_prompt: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.service = service
+        self.on_first_prompt = on_first_prompt  # what can wait until the first prompt is up
         # Without a name given, the person is this machine's login, which is no name to sign with.
         self.user = console_user(user_name or getpass.getuser())
         self.display_name = (user_name or "").strip() or None
@@ -129,6 +131,8 @@ class ConsoleAdapter:
         await self._turn(Incoming(user=self.user, kind="open", display_name=self.display_name))
         # The first prompt is up: the date reader loads while the person reads it and types.
         threading.Thread(target=warming.warm_up, name="warm-up", daemon=True).start()
+        if self.on_first_prompt is not None:
+            await self.on_first_prompt()
         while not self._stopping:
             if self.pretty:
                 self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")

@@ -26,23 +26,6 @@ EVENTS_KEPT = timedelta(days=7)  # platforms redeliver within minutes; a week is
 SENDS_AT_ONCE = 16
 
 
-class ScaledClock:
-    """A clock that runs `scale` times faster than real time from the moment it is made.
-
-    `debrief chat --time-scale 3600` turns an hour into a second, to watch tomorrow's reminder arrive.
-    """
-
-    def __init__(self, scale: float, *, real: Callable[[], datetime] | None = None) -> None:
-        if scale <= 0:
-            raise ValueError("the time scale must be a positive number")
-        self.scale = scale
-        self.real = real or (lambda: datetime.now(UTC))
-        self.start = self.real()
-
-    def __call__(self) -> datetime:
-        return self.start + (self.real() - self.start) * self.scale
-
-
 class _Recorder:
     """Group commit for a sweep's sends: a send waits until it is recorded; whoever takes the one
     writer records every send that finished meanwhile, in one transaction, so a wave of thousands

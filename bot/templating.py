@@ -9,11 +9,12 @@ misspelt in a template is still caught.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-from jinja2 import ChainableUndefined, Environment, PackageLoader, Template, Undefined
+from typing import TYPE_CHECKING, Any
 
 from bot.answers import short
+
+if TYPE_CHECKING:  # Jinja2 itself loads with the first template compiled, not with the bot
+    from jinja2 import Environment, Template, Undefined
 
 
 def _blank_none(value: object) -> object:
@@ -21,12 +22,14 @@ def _blank_none(value: object) -> object:
     return "" if value is None else value
 
 
-def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
+def environment(undefined: type[Undefined] | None = None) -> Environment:
     """An environment over bot/templates; `StrictUndefined` for tests that look for misspelt names.
     `short(n)` shows a person's long words in a line, cut after a whole word."""
+    from jinja2 import ChainableUndefined, Environment, PackageLoader
+
     env = Environment(
         loader=PackageLoader("bot", "templates"),
-        undefined=undefined,
+        undefined=undefined or ChainableUndefined,
         finalize=_blank_none,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -35,9 +38,6 @@ def environment(undefined: type[Undefined] = ChainableUndefined) -> Environment:
     )
     env.filters["short"] = lambda text, limit: short(str(text or ""), limit)
     return env
-
-
-_ENV = environment()
 
 
 class Drafted:
@@ -52,8 +52,13 @@ class Drafted:
 
 
 @cache
+def _drafting() -> Environment:
+    return environment()
+
+
+@cache
 def _compiled(name: str) -> Template:
-    return _ENV.get_template(name)
+    return _drafting().get_template(name)
 
 
 _MADE: list[str] = []

@@ -18,6 +18,7 @@ from storage.db import Database, DatabaseError
 
 if TYPE_CHECKING:  # the adapters and the service load only for the command that needs them
     from adapters.base import Adapter
+    from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
 
 log = logging.getLogger("debrief")
@@ -37,7 +38,7 @@ def _open_database(settings: Settings) -> Database:
 
 def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) -> int:
     from adapters.console import ConsoleAdapter
-    from bot.scheduler import NudgeScheduler, ScaledClock
+    from bot.clocks import ScaledClock
     from bot.service import ConversationService, utc_now
 
     database = _open_database(settings)
@@ -47,20 +48,31 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
         quiet_hours=settings.quiet(),
         clock=ScaledClock(time_scale) if time_scale != 1 else utc_now,
     )
-    adapter = ConsoleAdapter(service=service, user_name=user_name, export_dir=settings.export_dir)
-    scheduler = NudgeScheduler(
-        service=service,
-        senders={"console": adapter.send},
-        interval_s=max(MIN_SWEEP_S, settings.sweep_seconds / time_scale),
-        only=adapter.user,
+    reminders: list[NudgeScheduler] = []
+
+    async def start_reminders() -> None:
+        """Once the first prompt is up: nothing is due in the moment before it, and it comes sooner."""
+        from bot.scheduler import NudgeScheduler
+
+        scheduler = NudgeScheduler(
+            service=service,
+            senders={"console": adapter.send},
+            interval_s=max(MIN_SWEEP_S, settings.sweep_seconds / time_scale),
+            only=adapter.user,
+        )
+        await scheduler.start()
+        reminders.append(scheduler)
+
+    adapter = ConsoleAdapter(
+        service=service, user_name=user_name, export_dir=settings.export_dir, on_first_prompt=start_reminders
     )
 
     async def chat() -> None:
-        await scheduler.start()
         try:
             await adapter.start()
         finally:
-            await scheduler.stop()
+            for scheduler in reminders:
+                await scheduler.stop()
 
     try:
         asyncio.run(chat())

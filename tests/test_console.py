@@ -277,18 +277,20 @@ def test_with_a_faster_clock_tomorrows_reminder_arrives_in_the_console_within_se
 
 
 def test_the_first_prompt_needs_neither_the_date_reader_nor_the_name_reader(tmp_path):
-    """Both load in the background once the first prompt is up (bot/warming.py), so a start pays
-    for neither; a turn that needs one imports it on the spot. On SQLite, neither Alembic (the
+    """Both load in the background once the first prompt is up (bot/warming.py), and so do the
+    drafts' templates (Jinja2); the reminders' scheduler (APScheduler) starts after it: a start pays
+    for none of them; a turn that needs one imports it on the spot. On SQLite, neither Alembic (the
     database is current) nor SQLAlchemy's PostgreSQL module loads at all."""
     check = (
         "import sys\n"
+        "import adapters.console, debrief.cli\n"
         "from bot.messages import Incoming, UserKey\n"
         "from bot.service import ConversationService\n"
         "from storage.db import Database\n"
         "db = Database(sys.argv[1]); db.migrate()\n"
         "service = ConversationService(database=db)\n"
         "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), kind='open'))\n"
-        "heavy = ('dateparser', 'nameparser', 'alembic', 'sqlalchemy.dialects.postgresql')\n"
+        "heavy = ('dateparser', 'nameparser', 'jinja2', 'apscheduler', 'alembic', 'sqlalchemy.dialects.postgresql')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
         "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='hi'))\n"
         "service.handle(Incoming(user=UserKey('console', 'local', 'maya'), text='ACME'))\n"

@@ -192,7 +192,7 @@ def test_other_platforms_nudges_are_left_for_their_own_process(service, clock, s
 def test_scaled_clock_runs_faster(scale):
     from datetime import UTC, datetime
 
-    from bot.scheduler import ScaledClock
+    from bot.clocks import ScaledClock
 
     ticks = iter([datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, 0, 0, 2, tzinfo=UTC)])
     scaled = ScaledClock(scale, real=lambda: next(ticks))
