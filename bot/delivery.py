@@ -103,8 +103,6 @@ class NudgeDelivery:
             with self.service.locks(n.user for n in batch), self.service.db.transaction() as session:
                 worded = [self._word(session, nudge, now=now) for nudge in batch]
         except Exception:
-            if len(batch) == 1:
-                return self._prepare_alone(batch[0], now=now)
             return [ready for nudge in batch for ready in self._prepare_alone(nudge, now=now)]
         return [ready for ready in worded if ready is not None]
 

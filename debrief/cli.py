@@ -182,6 +182,19 @@ async def _stop_all(adapters: dict[str, Adapter]) -> None:
             raise result
 
 
+def _doctor(settings: Settings) -> int:
+    """One line per check; exit 1 if any failed, so a deploy script can stop on it."""
+    from debrief.doctor import Check, run_checks
+
+    checks = [
+        Check("settings", True, "read from the environment and .env"),
+        *asyncio.run(run_checks(settings)),
+    ]
+    for check in checks:
+        print(check.line())
+    return 0 if all(check.ok for check in checks) else 1
+
+
 def _discord_invite(app_id: str | None) -> int:
     from adapters.discord_invite import application_id, invite_url
 
@@ -237,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     invite.add_argument(
         "--application-id", default=None, help="your application's id (default: from DISCORD_TOKEN)"
     )
+    sub.add_parser("doctor", help="check the settings, the database and each configured platform, with fixes")
     manifest = sub.add_parser(
         "slack-manifest", help="print the Slack app manifest to paste into api.slack.com"
     )
@@ -260,8 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
+        if args.command == "doctor":
+            print(f"FAIL settings: {exc} -> fix: see .env.example and the README")
+            return 1
         print(f"debrief: {exc}", file=sys.stderr)
         return 2
+    if args.command == "doctor":
+        return _doctor(settings)
     logs.setup(settings.log_level)  # keeps the SDKs' payload logs out, whatever the level
     user_name = getattr(args, "user", None)
     try:

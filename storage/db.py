@@ -154,7 +154,7 @@ def _sqlite_begin(conn: Connection) -> None:
 SCHEMA_HEAD = "0002"
 
 
-def _schema_version(connection: Connection) -> str | None:
+def schema_version(connection: Connection) -> str | None:
     """The migration a database is at, or None for a new one."""
     if not inspect(connection).has_table("alembic_version"):
         return None
@@ -261,7 +261,7 @@ class Database:
         """Apply every Alembic migration not yet applied; raise DatabaseError with a one-line reason."""
         try:
             with self.engine.begin() as connection:
-                if _schema_version(connection) != SCHEMA_HEAD:
+                if schema_version(connection) != SCHEMA_HEAD:
                     _upgrade(connection)  # Alembic is imported only when there is work for it
                 # A read-only database opens and migrates nothing without complaint; find out
                 # now, at start-up, rather than on someone's first message.

@@ -56,6 +56,8 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.commands: list[dict[str, Any]] = []
         self.refuse_with: int | None = None  # a close code to answer IDENTIFY with (4014: intents)
+        self.guilds: list[dict[str, Any]] = [{"id": "900", "name": "Job club"}]  # the servers it is in
+        self.refuse_token = False  # every REST call answered 401, as for a reset token
         self._runner: web.AppRunner | None = None
         self.base = ""
 
@@ -177,6 +179,10 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["path"]
         self.calls.append((request.method, path))
+        if self.refuse_token:
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if request.method == "GET" and path == "/users/@me/guilds":
+            return _json(self.guilds)
         if request.method == "GET" and path == "/users/@me":
             return _json(BOT)
         if request.method == "GET" and path == "/oauth2/applications/@me":

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import ClientSession, web
 
+from adapters.slack_manifest import BOT_SCOPES
+
 SIGNING_SECRET = "test-signing-secret"
 TEAM, BOT_USER = "T0001", "UBOT"
 
@@ -32,6 +34,8 @@ class FakeSlack:
         self.sockets: list[web.WebSocketResponse] = []
         self.uploads: dict[str, bytes] = {}
         self.acks: list[str] = []
+        self.scopes = list(BOT_SCOPES)  # what auth.test says the bot token was granted
+        self.refused_tokens: set[str] = set()  # tokens Slack answers with invalid_auth
 
     async def start(self) -> None:
         app = web.Application()
@@ -74,7 +78,11 @@ class FakeSlack:
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
             )
         self.calls.append((method, params))
-        return web.json_response(self._answer(method, params))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if token in self.refused_tokens:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else None
+        return web.json_response(self._answer(method, params), headers=headers)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "files.getUploadURLExternal":
