@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import aiohttp
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
-from storage.db import SCHEMA_HEAD, Database, DatabaseError, safe_url, schema_version
+from storage.db import SCHEMA_HEAD, Database, DatabaseError, safe_url
 
 DISCORD_API = "https://discord.com/api/v10"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
@@ -56,20 +55,16 @@ def check_database(settings: Settings) -> Check:
             "database", False, str(exc), "check DEBRIEF_DATABASE_URL and that its folder can be created"
         )
     try:
-        with database.engine.connect() as connection:
-            version = schema_version(connection)
-            if version is None:
-                return Check("database", True, f"{where} is empty; Debrief creates its tables on first start")
-            if version != SCHEMA_HEAD:
-                return Check(
-                    "database",
-                    False,
-                    f"{where} is at migration {version}, this Debrief needs {SCHEMA_HEAD}",
-                    "start Debrief once (`debrief run`): it migrates on start",
-                )
-            # Writable? The same harmless write Debrief makes at start, rolled back here.
-            connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
-            connection.rollback()
+        version = database.migration()
+        if version is None:
+            return Check("database", True, f"{where} is empty; Debrief creates its tables on first start")
+        if version != SCHEMA_HEAD:
+            return Check(
+                "database",
+                False,
+                f"{where} is at migration {version}, this Debrief needs {SCHEMA_HEAD}",
+                "start Debrief once (`debrief run`): it migrates on start",
+            )
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         return Check(

@@ -154,7 +154,7 @@ def _sqlite_begin(conn: Connection) -> None:
 SCHEMA_HEAD = "0002"
 
 
-def schema_version(connection: Connection) -> str | None:
+def _schema_version(connection: Connection) -> str | None:
     """The migration a database is at, or None for a new one."""
     if not inspect(connection).has_table("alembic_version"):
         return None
@@ -261,7 +261,7 @@ class Database:
         """Apply every Alembic migration not yet applied; raise DatabaseError with a one-line reason."""
         try:
             with self.engine.begin() as connection:
-                if schema_version(connection) != SCHEMA_HEAD:
+                if _schema_version(connection) != SCHEMA_HEAD:
                     _upgrade(connection)  # Alembic is imported only when there is work for it
                 # A read-only database opens and migrates nothing without complaint; find out
                 # now, at start-up, rather than on someone's first message.
@@ -269,6 +269,16 @@ class Database:
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {reason}") from exc
+
+    def migration(self) -> str | None:
+        """The migration this database is at (None: empty), after a write rolled back has shown it
+        is writable. Changes nothing: for `debrief doctor`, which only reports."""
+        with self.engine.connect() as connection:
+            version = _schema_version(connection)
+            if version is not None:
+                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            connection.rollback()
+        return version
 
     def erase_deleted(self) -> None:
         """After a person was deleted: leave none of their words in the database's files.
