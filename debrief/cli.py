@@ -275,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         if args.command == "doctor":
-            print(f"FAIL settings: {exc} -> fix: see .env.example and the README")
+            from debrief.doctor import Check
+
+            print(Check("settings", False, str(exc), "see .env.example and the README").line())
             return 1
         print(f"debrief: {exc}", file=sys.stderr)
         return 2

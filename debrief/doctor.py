@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import aiohttp
-from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
 from storage.db import SCHEMA_HEAD, Database, DatabaseError, safe_url
@@ -50,31 +49,27 @@ def check_database(settings: Settings) -> Check:
     where = safe_url(settings.database_url)
     try:
         database = Database(settings.database_url)
+        try:
+            version = database.migration()
+        finally:
+            database.dispose()
     except DatabaseError as exc:  # its message is one line, with no secret
-        return Check(
-            "database", False, str(exc), "check DEBRIEF_DATABASE_URL and that its folder can be created"
-        )
-    try:
-        version = database.migration()
-        if version is None:
-            return Check("database", True, f"{where} is empty; Debrief creates its tables on first start")
-        if version != SCHEMA_HEAD:
-            return Check(
-                "database",
-                False,
-                f"{where} is at migration {version}, this Debrief needs {SCHEMA_HEAD}",
-                "start Debrief once (`debrief run`): it migrates on start",
-            )
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         return Check(
             "database",
             False,
-            f"cannot use {where}: {reason}",
-            "check DEBRIEF_DATABASE_URL, that the server runs, and that this user may write there",
+            str(exc),
+            "check DEBRIEF_DATABASE_URL, that the server runs (or the folder can be made), "
+            "and that this user may write there",
         )
-    finally:
-        database.dispose()
+    if version is None:
+        return Check("database", True, f"{where} is empty; Debrief creates its tables on first start")
+    if version != SCHEMA_HEAD:
+        return Check(
+            "database",
+            False,
+            f"{where} is at migration {version}, this Debrief needs {SCHEMA_HEAD}",
+            "start Debrief once (`debrief run`): it migrates on start",
+        )
     return Check("database", True, f"{where} at migration {version}, writable")
 
 

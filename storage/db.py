@@ -154,6 +154,11 @@ def _sqlite_begin(conn: Connection) -> None:
 SCHEMA_HEAD = "0002"
 
 
+def _reason(exc: DBAPIError) -> str:
+    """The driver's first line of why: enough for an operator, and no secret."""
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+
+
 def _schema_version(connection: Connection) -> str | None:
     """The migration a database is at, or None for a new one."""
     if not inspect(connection).has_table("alembic_version"):
@@ -267,17 +272,20 @@ class Database:
                 # now, at start-up, rather than on someone's first message.
                 connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
         except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-            raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {reason}") from exc
+            raise DatabaseError(f"cannot open the database {safe_url(self.url)}: {_reason(exc)}") from exc
 
     def migration(self) -> str | None:
         """The migration this database is at (None: empty), after a write rolled back has shown it
-        is writable. Changes nothing: for `debrief doctor`, which only reports."""
-        with self.engine.connect() as connection:
-            version = _schema_version(connection)
-            if version is not None:
-                connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
-            connection.rollback()
+        is writable; DatabaseError with a one-line reason if it cannot be used. Changes nothing: for
+        `debrief doctor`, which only reports."""
+        try:
+            with self.engine.connect() as connection:
+                version = _schema_version(connection)
+                if version is not None:
+                    connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                connection.rollback()
+        except DBAPIError as exc:
+            raise DatabaseError(f"cannot use {safe_url(self.url)}: {_reason(exc)}") from exc
         return version
 
     def erase_deleted(self) -> None:

@@ -93,14 +93,14 @@ def claim_due(
     if len(claimed) < limit:
         due = (Nudge.status == PENDING) & (Nudge.due_at <= now)
         claimed += _claim(session, due, sendable, now=now, limit=limit - len(claimed))
-    pks = {row[1] for row in claimed}
+    pks = {row.user_pk for row in claimed}
     keys = {
         pk: UserKey(platform, workspace, user_id)
         for pk, platform, workspace, user_id in session.execute(
             select(User.id, User.platform, User.workspace, User.user_id).where(User.id.in_(pks))
         )
     }
-    return sorted((Claimed(*row, user=keys[row[1]]) for row in claimed), key=lambda c: (c.due_at, c.id))
+    return sorted((Claimed(*row, user=keys[row.user_pk]) for row in claimed), key=lambda c: (c.due_at, c.id))
 
 
 def _claim(

@@ -98,13 +98,9 @@ def _statements(dialect: str) -> dict[str, Executable]:
             updated_at=bindparam("now"),
         )
         .on_conflict_do_nothing(),
-        "interview": select(
-            INTERVIEWS.c.id,
-            INTERVIEWS.c.status,
-            INTERVIEWS.c.created_at,
-            INTERVIEWS.c.answers,
-            INTERVIEWS.c.cursor,
-        ).where(INTERVIEWS.c.id == bindparam("id"), INTERVIEWS.c.user_pk == bindparam("user_pk")),
+        "interview": select(*_interview_read()).where(
+            INTERVIEWS.c.id == bindparam("id"), INTERVIEWS.c.user_pk == bindparam("user_pk")
+        ),
         # Insert or update in one statement; an id that belongs to someone else is left alone.
         "save": interview.on_conflict_do_update(
             index_elements=[INTERVIEWS.c.id],
@@ -295,11 +291,7 @@ def load_interview(session: Session, person: Person, interview_id: str | None) -
     if not interview_id:
         return None
     row = _run(session, "interview", id=interview_id, user_pk=person.id).first()
-    if row is None:
-        return None
-    return domain.Interview(
-        id=row.id, status=row.status, created_at=row.created_at, answers=row.answers, cursor=row.cursor
-    )
+    return _interview_of(row) if row is not None else None
 
 
 def to_domain(row: Interview) -> domain.Interview:
