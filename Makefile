@@ -39,11 +39,13 @@ format: $(STAMP)
 
 # Refresh requirements.lock: the newest versions pyproject.toml's ranges allow, with their hashes.
 # pip-tools lives in a venv of its own, so the project's stays exactly as locked.
+# `make lock LOCK_UPGRADE=` adds a new dependency and keeps every other pin as it is.
 LOCK_VENV := .venv-lock
+LOCK_UPGRADE ?= --upgrade
 lock:
 	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools
-	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet --upgrade --extra dev \
+	CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet $(LOCK_UPGRADE) --extra dev \
 		--generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 		--output-file requirements.lock pyproject.toml
 

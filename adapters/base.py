@@ -41,6 +41,9 @@ class Adapter(Protocol):
         disconnect. An event that arrives while stopping is not acknowledged, or is dropped where the
         platform cannot be told. MAY be called twice."""
 
+    async def connected(self) -> bool:
+        """True while it can take events and send (the health endpoint asks; it must answer fast)."""
+
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         """Deliver replies to the person's direct conversation (used for nudges).
 

@@ -9,7 +9,11 @@ import io
 import os
 import re
 import select
+import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,7 +21,7 @@ from typing import Any, TextIO
 
 from bot import warming
 from bot.inputs import loose
-from bot.messages import Button, Incoming, Reply, UserKey
+from bot.messages import Button, Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
@@ -99,6 +103,7 @@ class ConsoleAdapter:
         stdout: TextIO | None = None,
         pretty: bool | None = None,
         on_first_prompt: Callable[[], Awaitable[None]] | None = None,
+        editor: str | None = None,
     ) -> None:
         self.service = service
         self.on_first_prompt = on_first_prompt  # what can wait until the first prompt is up
@@ -114,6 +119,11 @@ class ConsoleAdapter:
         # labels can be typed while it is one of the last few (a click twice is the engine's to tell).
         self.numbers: dict[int, Button] = {}
         self.reminder_options: list[tuple[Button, ...]] = []
+        # A longer answer opens in the person's editor, on a terminal only (a pipe pastes instead).
+        self.editor = (editor or default_editor()) if self.pretty else None
+        self.forms: dict[str, Form] = {}  # the boxes on screen, by the action that opens each
+        self._held: list[list[Reply]] = []  # reminders that came while the editor had the screen
+        self._editing = False
         self._stopping = False
         service.on_forget(self._forget_files)
 
@@ -144,15 +154,46 @@ class ConsoleAdapter:
                         "\nBye! Your notes are saved; run it again to pick up where you left off.\n"
                     )
                 break
-            await self._turn(self._incoming(line.rstrip("\n")))
+            incoming = self._incoming(line.rstrip("\n"))
+            form = self.forms.get(incoming.action or "")
+            if form is not None:
+                incoming = await self._edit(form) or incoming
+            await self._turn(incoming)
 
     async def stop(self) -> None:
         self._stopping = True
 
+    async def connected(self) -> bool:
+        return not self._stopping
+
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         """A nudge. Its options are numbered after those already on screen, which keep their numbers."""
         if user == self.user and replies:
+            if self._editing:  # the editor has the screen: shown once it is closed
+                self._held.append(replies)
+                return
             self._print(replies, reminder=True)
+
+    async def _edit(self, form: Form) -> Incoming | None:
+        """The form's text in the person's editor, prefilled, from a private file deleted after; the
+        text saved there as the answer. None (the click as it is) if the editor would not run."""
+        assert self.editor is not None  # forms are kept only when there is one
+        self._editing = True
+        self.stdout.write(_PASTE_OFF)
+        self.stdout.flush()
+        try:
+            text = await asyncio.to_thread(edit_in, self.editor, form.initial)
+        finally:
+            self.stdout.write(_PASTE_ON)
+            self._editing = False
+            for held in self._held:
+                self._print(held, reminder=True)
+            self._held = []
+        if text is None:
+            return None
+        return Incoming(
+            user=self.user, kind="action", action=form.submit, text=text, display_name=self.display_name
+        )
 
     async def _next_line(self) -> str:
         """Wait for the next message without blocking the loop. A daemon thread reads it, so that
@@ -208,6 +249,19 @@ class ConsoleAdapter:
         replies = await asyncio.to_thread(self.service.handle, incoming)
         self._print(replies)
 
+    def _with_forms(self, replies: list[Reply], *, keep: bool) -> list[Reply]:
+        """Remember the boxes offered, to open in the editor; without an editor, drop their buttons:
+        the answer is typed or pasted as a message."""
+        if not keep:
+            self.forms = {}
+        forms = {r.form.open: r.form for r in replies if r.form is not None}
+        if self.editor is not None:
+            self.forms.update(forms)
+            return replies
+        return [
+            Reply(r.text, tuple(b for b in r.buttons if b.action not in forms), r.attachment) for r in replies
+        ]
+
     def _save_files(self, replies: list[Reply]) -> list[Reply]:
         """A document (an export) is written to a file; the chat shows where it is."""
         shown = []
@@ -237,7 +291,7 @@ class ConsoleAdapter:
 
     def _print(self, replies: list[Reply], *, reminder: bool = False) -> None:
         """Show replies. A turn's options are numbered from 1; a reminder's after every number on screen."""
-        replies = self._save_files(replies)
+        replies = self._save_files(self._with_forms(replies, keep=reminder))
         buttons = [b for r in replies for b in r.buttons]
         if reminder:
             first = max(self.numbers, default=0) + 1
@@ -252,3 +306,32 @@ class ConsoleAdapter:
         text = render(replies, pretty=self.pretty, first_number=first)
         self.stdout.write(prefix + text + "\n\n")
         self.stdout.flush()
+
+
+def default_editor() -> str | None:
+    """$VISUAL, else $EDITOR, else an editor found on this machine."""
+    for name in ("VISUAL", "EDITOR"):
+        if os.environ.get(name, "").strip():
+            return os.environ[name]
+    return next((found for name in ("nano", "vim", "vi") if (found := shutil.which(name))), None)
+
+
+def edit_in(editor: str, initial: str) -> str | None:
+    """Open `initial` in `editor` (a command, e.g. "code --wait") and return what was saved; None if
+    it could not start or failed. The file is the owner's alone and deleted afterwards."""
+    folder = tempfile.mkdtemp(prefix="debrief-")  # mode 0700
+    path = Path(folder) / "answer.txt"
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(initial)
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError:
+            return None
+        if finished.returncode != 0:
+            return None
+        return path.read_text(encoding="utf-8").rstrip("\n")
+    finally:
+        path.unlink(missing_ok=True)
+        os.rmdir(folder)

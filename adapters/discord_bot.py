@@ -20,7 +20,7 @@ from discord import app_commands
 
 from adapters.base import Turns
 from bot import actions
-from bot.messages import Incoming, Reply, UserKey
+from bot.messages import Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,57 @@ BUTTONS_PER_MESSAGE = 25  # five rows of five
 LABEL_MAX = 80
 CUSTOM_ID_MAX = 100
 NO_PINGS = discord.AllowedMentions.none()
+# A modal: a title and a field label of 45 characters, a placeholder of 100, a paragraph of 4,000.
+MODAL_LABEL_MAX = 45
+PLACEHOLDER_MAX = 100
+TEXT_INPUT_MAX = 4000
+FORM_PREFIX = "debrief-form:"  # a form's custom id: this, then the action its text answers
+FORM_INPUT = "text"
+FORM_KEPT_S = 900.0  # how long discord.py keeps a form it opened (its submission is handled by id)
+
+
+class FormModal(discord.ui.Modal):
+    """The box for a longer answer, prefilled. Its submission is handled by custom id (see
+    `DebriefClient.on_interaction`), so a form sent after a restart is answered too."""
+
+    def __init__(self, form: Form) -> None:
+        super().__init__(
+            title=form.title[:MODAL_LABEL_MAX], custom_id=FORM_PREFIX + form.submit, timeout=FORM_KEPT_S
+        )
+        hint = form.hint.replace("**", "").strip()
+        self.add_item(
+            discord.ui.TextInput(
+                label=form.label[:MODAL_LABEL_MAX],
+                style=discord.TextStyle.paragraph,
+                custom_id=FORM_INPUT,
+                default=form.initial or None,
+                placeholder=(hint[: PLACEHOLDER_MAX - 1] + "…" if len(hint) > PLACEHOLDER_MAX else hint)
+                or None,
+                max_length=min(form.max_length, TEXT_INPUT_MAX),
+                required=True,
+            )
+        )
+
+
+def _data(interaction: discord.Interaction) -> dict[str, Any]:
+    """An interaction's data as plain JSON (discord.py types it as a union of payload shapes)."""
+    return dict(interaction.data or {})
+
+
+def fits_a_modal(form: Form) -> bool:
+    return len(FORM_PREFIX + form.submit) <= CUSTOM_ID_MAX and len(form.initial) <= TEXT_INPUT_MAX
+
+
+def submitted_text(components: list[dict[str, Any]]) -> str | None:
+    """The text typed in a submitted form: in an action row (type 1) or a label (type 18)."""
+    for component in components:
+        inner = component.get("components") or ([component["component"]] if "component" in component else [])
+        if component.get("custom_id") == FORM_INPUT and "value" in component:
+            return str(component["value"])
+        found = submitted_text(inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _gateway_ended(task: asyncio.Task[None]) -> None:
@@ -136,6 +187,11 @@ class DebriefClient(discord.Client):
     async def on_message(self, message: discord.Message) -> None:
         await self.debrief.on_message(message)
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        custom_id = str(_data(interaction).get("custom_id") or "")
+        if interaction.type == discord.InteractionType.modal_submit and custom_id.startswith(FORM_PREFIX):
+            await self.debrief.on_form(interaction, custom_id.removeprefix(FORM_PREFIX))
+
 
 class DiscordAdapter:
     """Discord for Debrief. With `gateway=False` it only sends (nudges) through the REST API: DMs
@@ -198,6 +254,15 @@ class DiscordAdapter:
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
 
+    async def connected(self) -> bool:
+        """Logged in and, unless REST-only, on the gateway (discord.py reconnects by itself)."""
+        if self.client.is_closed() or self.client.user is None:
+            return False
+        if not self.gateway:
+            return True
+        ws = self.client.ws  # the current socket; replaced on each reconnect
+        return self.client.is_ready() and ws is not None and ws.open
+
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         """A nudge, in the person's DM (one REST call opens it; discord.py waits out rate limits)."""
         channel = await self.client.create_dm(discord.Object(id=int(user.user_id)))
@@ -254,9 +319,48 @@ class DiscordAdapter:
             )
 
     async def on_button(self, interaction: discord.Interaction, action: str) -> None:
+        if actions.opens_form(action):  # answered with the modal itself, so nothing is deferred first
+            self._turns.start(self.key(interaction.user), self._open_form(interaction, action))
+            return
         # The defer (within 3 seconds) goes at once; the work waits for the person's earlier turns.
         ack = interaction.response.defer()
         self._turns.start(self.key(interaction.user), self._click(interaction, action), ack=ack)
+
+    async def _open_form(self, interaction: discord.Interaction, action: str) -> None:
+        """ "Type a longer answer": the modal, prefilled; if the question was answered meanwhile, the
+        click is a turn like any other (it says where things are now)."""
+        look = Incoming(user=self.key(interaction.user), kind="open")  # saves nothing
+        form = next((r.form for r in await asyncio.to_thread(self.service.look, look) if r.form), None)
+        if form is not None and form.open == action and fits_a_modal(form):
+            try:
+                await interaction.response.send_modal(FormModal(form))
+                return
+            except discord.HTTPException as exc:  # too late (3 s): the button is still there
+                log.info("Discord: no modal (%s)", type(exc).__name__)
+                return
+        with contextlib.suppress(discord.HTTPException):
+            await interaction.response.defer()
+        await self._click(interaction, action)
+
+    async def on_form(self, interaction: discord.Interaction, submit: str) -> None:
+        """A submitted form: the text answers the question that offered it; handled once."""
+        text = submitted_text(list(_data(interaction).get("components") or [])) or ""
+        incoming = Incoming(
+            user=self.key(interaction.user),
+            kind="action",
+            action=submit,
+            text=text,
+            event_id=f"interaction:{interaction.id}",
+        )
+        ack = interaction.response.defer()  # within 3 seconds; closes the modal
+        self._turns.start(incoming.user, self._answer_form(interaction, incoming), ack=ack)
+
+    async def _answer_form(self, interaction: discord.Interaction, incoming: Incoming) -> None:
+        replies = await self._turn(incoming)
+        if isinstance(interaction.channel, discord.DMChannel):
+            await self._post(interaction.channel, replies)
+        else:
+            await self.send(incoming.user, replies)
 
     async def _click(self, interaction: discord.Interaction, action: str) -> None:
         incoming = Incoming(

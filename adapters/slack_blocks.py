@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bot.messages import Attachment, Reply
+from bot.messages import Attachment, Form, Reply
 
 SECTION_MAX = 3000
 BUTTON_TEXT_MAX = 75
@@ -149,3 +149,57 @@ def home_view(replies: list[Reply]) -> dict[str, Any]:
         blocks += message(reply)["blocks"]
         blocks.append({"type": "divider"})
     return {"type": "home", "blocks": blocks[:100]}
+
+
+# Slack's limits for a modal: a title of 24 characters, an input's label 2,000, its text 3,000.
+MODAL_TITLE_MAX = 24
+INPUT_LABEL_MAX = 2000
+MODAL_TEXT_MAX = 3000
+FORM_CALLBACK = "debrief_form"
+FORM_BLOCK = FORM_INPUT = "text"
+
+
+def form_view(form: Form, *, save: str, cancel: str) -> dict[str, Any] | None:
+    """A modal with one multiline box, prefilled; None when the text is more than a Slack box holds."""
+    if len(form.initial) > MODAL_TEXT_MAX:
+        return None
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": FORM_INPUT,
+        "multiline": True,
+        "max_length": min(form.max_length, MODAL_TEXT_MAX),
+    }
+    if form.initial:
+        element["initial_value"] = form.initial
+    blocks: list[dict[str, Any]] = []
+    if form.hint:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(form.hint)[:SECTION_MAX]}]}
+        )
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": FORM_BLOCK,
+            "label": {"type": "plain_text", "text": plain(form.label)[:INPUT_LABEL_MAX]},
+            "element": element,
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "private_metadata": form.submit,  # the answer it is: comes back with the submission
+        "title": {"type": "plain_text", "text": _cut(plain(form.title), MODAL_TITLE_MAX)},
+        "submit": {"type": "plain_text", "text": save},
+        "close": {"type": "plain_text", "text": cancel},
+        "blocks": blocks,
+    }
+
+
+def form_text(view: dict[str, Any]) -> str:
+    """What was typed in a submitted form_view ("" when the box was left empty)."""
+    values = (view.get("state") or {}).get("values") or {}
+    return ((values.get(FORM_BLOCK) or {}).get(FORM_INPUT) or {}).get("value") or ""
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -27,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters import slack_blocks
 from adapters.base import Turns
 from bot import actions
-from bot.messages import Incoming, Reply, UserKey
+from bot.messages import Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
 
 if TYPE_CHECKING:  # imported when Socket Mode starts: HTTP mode never loads it
@@ -47,6 +47,7 @@ ANSWER_SUBTYPES = {None, "file_share", "thread_broadcast", "me_message"}
 TIMESTAMP_SHAPE = re.compile(r"[0-9]{1,15}")
 SIGNATURE_SHAPE = re.compile(r"v0=[0-9a-f]{64}")
 MAX_REQUEST_AGE_S = 300  # Slack's own advice: older requests may be replays
+TRIGGER_FRESH_S = 2.5  # a click's trigger_id opens a modal within 3 seconds of the click
 
 
 class SlackAdapter:
@@ -95,7 +96,13 @@ class SlackAdapter:
         self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self._more_routes: list[Callable[[web.Application], None]] = []
         self._register()
+
+    def serve_also(self, add_routes: Callable[[web.Application], None]) -> None:
+        """HTTP mode: serve these routes on the events port too (the operator's /health and
+        /metrics, when DEBRIEF_HEALTH_PORT is this port); they replace the plain /health."""
+        self._more_routes.append(add_routes)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -109,7 +116,10 @@ class SlackAdapter:
             log.info("Slack: connected in Socket Mode")
             return
         web_app = self.app.web_app(path=EVENTS_PATH)
-        web_app.router.add_get(HEALTH_PATH, _health)
+        for add_routes in self._more_routes:
+            add_routes(web_app)
+        if not self._more_routes:
+            web_app.router.add_get(HEALTH_PATH, _health)
         web_app.middlewares.append(self._signed_only)
         self._runner = web.AppRunner(web_app, shutdown_timeout=ACK_WAIT_S)
         await self._runner.setup()
@@ -128,6 +138,12 @@ class SlackAdapter:
             await self._runner.cleanup()
             self._runner = None
         await self._turns.finish()
+
+    async def connected(self) -> bool:
+        """Socket Mode: the socket is open and answers pings; HTTP mode: the port is listening."""
+        if self._socket is not None:
+            return await self._socket.client.is_connected()
+        return self._runner is not None
 
     @web.middleware
     async def _signed_only(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -184,6 +200,7 @@ class SlackAdapter:
         app.event("app_home_opened")(self._on_home)
         app.action("open_mail")(self._ack_only)  # a link button: the browser does the work
         app.action(re.compile(r"^debrief_\d+$"))(self._on_action)
+        app.view(slack_blocks.FORM_CALLBACK)(self._on_form)
         app.command("/debrief")(self._on_command)
 
     def _later(self, user_id: str, work: Coroutine[Any, Any, None]) -> None:
@@ -277,13 +294,64 @@ class SlackAdapter:
         await ack()
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        self._later(body["user"]["id"], self._click(body, action))
+        clicked = time.monotonic()  # a modal may open within 3 seconds of the click (its trigger_id)
+        if actions.opens_form(action.get("value")):
+            self._later(body["user"]["id"], self._open_form(body, action, clicked))
+        else:
+            self._later(body["user"]["id"], self._click(body, action, clicked))
         await ack()  # within 3 seconds; the work follows
 
-    async def _click(self, body: dict[str, Any], action: dict[str, Any]) -> None:
-        user = body["user"]
+    async def _open_form(self, body: dict[str, Any], action: dict[str, Any], clicked: float) -> None:
+        """ "Type a longer answer": the box, prefilled, in a modal; nothing is saved until it is sent.
+        If the question was answered meanwhile, the click is a turn like any other (it says so)."""
+        key = _clicker(body)
+        now = Incoming(user=key, kind="open")  # a look at where the debrief stands, saving nothing
+        form = next((r.form for r in await asyncio.to_thread(self.service.look, now) if r.form), None)
+        if form is None or form.open != action.get("value"):
+            await self._click(body, action, clicked)
+            return
+        await self._show_form(body, form, clicked)
+
+    async def _show_form(self, body: dict[str, Any], form: Form, clicked: float) -> bool:
+        """Open the form's modal with the click's trigger_id, still fresh; False if it could not."""
+        flow = self.service.flow
+        view = slack_blocks.form_view(form, save=flow.label("form_save"), cancel=flow.label("form_cancel"))
+        if view is None:  # more than a Slack box holds: pasting it as a message still works
+            await self.send(_clicker(body), [Reply(flow.message("form_too_long"))])
+            return False
+        if time.monotonic() - clicked > TRIGGER_FRESH_S or not body.get("trigger_id"):
+            return False
+        try:
+            await self.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as exc:  # expired_trigger_id after a slow turn: the button stays in the DM
+            log.info("Slack: no modal (%s)", exc.response.get("error"))
+            return False
+        return True
+
+    async def _on_form(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        """A submitted form: an empty box is refused in the modal itself; the text is the answer to
+        the question that offered the box, handled once (the view's id is the event's)."""
+        text = slack_blocks.form_text(view)
+        if not text.strip():
+            await ack(
+                response_action="errors",
+                errors={slack_blocks.FORM_BLOCK: self.service.flow.message("form_empty")},
+            )
+            return
+        key = _clicker(body)
+        submit = view.get("private_metadata") or ""
+        incoming = Incoming(
+            user=key, kind="action", action=submit, text=text, event_id=_event_id("form", key, view.get("id"))
+        )
+        self._later(key.user_id, self._answer_form(incoming))
+        await ack()  # closes the modal
+
+    async def _answer_form(self, incoming: Incoming) -> None:
+        await self.send(incoming.user, await self._turn(incoming))
+
+    async def _click(self, body: dict[str, Any], action: dict[str, Any], clicked: float = 0.0) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-        key = UserKey(PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"])
+        key = _clicker(body)
         incoming = Incoming(
             user=key,
             kind="action",
@@ -296,6 +364,10 @@ class SlackAdapter:
             await self._post(channel, replies)
         else:  # a button on the App Home: answer in the DM
             await self.send(incoming.user, replies)
+        # "Edit letter": the box opens at once, as well as the message with its button.
+        form = next((r.form for r in replies if r.form and r.form.at_once), None)
+        if form is not None:
+            await self._show_form(body, form, clicked)
 
     async def _on_command(self, ack: AsyncAck, command: dict[str, Any]) -> None:
         """/debrief [help|new|status|…], answered in the person's own DM with the bot: never in a
@@ -320,6 +392,12 @@ class SlackAdapter:
 
 async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
+
+
+def _clicker(body: dict[str, Any]) -> UserKey:
+    """Who clicked or submitted, from an interaction payload."""
+    user = body["user"]
+    return UserKey(PLATFORM, (body.get("team") or {}).get("id") or user.get("team_id") or "-", user["id"])
 
 
 def _event_id(kind: str, user: UserKey, token: str | None) -> str | None:

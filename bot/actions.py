@@ -6,7 +6,8 @@ custom id, the console's numbered option). Four shapes:
 - ``cmd:<name>[:<number>]``  a command, as if typed: ``cmd:resume:2``
 - ``cmd:<asked>-<answer>``   the answer to an "are you sure?": ``cmd:forget-yes``
 - ``ans:<token>:<index>``    an option of the pending question; the token names that question, so a
-  click on a button of an earlier one is recognised as old
+  click on a button of an earlier one is recognised as old. Two indexes are no option: ``form``
+  asks for the box to type a longer answer in (see `Form`), ``text`` sends what was typed there
 - ``iv:<interview id>:<verb>[:<arg>…]``  about one interview whatever is active (a reminder's
   buttons): ``iv:3f2a…:snooze:thank_you_1:2h``
 """
@@ -20,6 +21,10 @@ from typing import Literal
 # Every action, for adapters that route clicks by a pattern (Discord's persistent custom ids).
 PATTERN = r"(?:ans|cmd|iv):.+"
 _PATTERN = re.compile(PATTERN)
+
+
+OPEN_FORM = "form"
+FORM_TEXT = "text"
 
 
 def command(name: str, number: int | None = None) -> str:
@@ -72,6 +77,12 @@ def parse(action: str | None) -> Action:
     if dash:
         return Action("confirm", name=asked, reply=reply)
     return Action("command", name=name, number=int(number) if number.isdecimal() else None)
+
+
+def opens_form(action: str | None) -> bool:
+    """A click that asks for the box to type a longer answer in: adapters open it themselves."""
+    parsed = parse(action)
+    return parsed.kind == "answer" and parsed.index == OPEN_FORM
 
 
 def subject_of(action: str | None) -> str | None:

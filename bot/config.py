@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     # Only one process may hold the gateway (DMs arrive on shard 0); others send reminders over REST.
     discord_gateway: bool = Field(default=True, validation_alias="DEBRIEF_DISCORD_GATEWAY")
     port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "DEBRIEF_PORT"))
+    # Operators: GET /health and /metrics on this port, for every platform (unset: not served).
+    health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="DEBRIEF_HEALTH_PORT")
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,8 @@ service's (bot/service.py), whose engine loop it uses to word a nudge.
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +35,8 @@ CLAIM_LEASE = timedelta(minutes=5)  # a claim older than this belongs to a proce
 # Nudges worded in one transaction. It holds SQLite's one writer, so a live turn waits at most for
 # one batch (a few milliseconds); larger batches save little more.
 WORDED_TOGETHER = 25
+RETRYING = "retrying"  # a send failed: the nudge goes back to pending, due again after a wait
+HELD = "held"  # a nudge put back until a pause or the person's night ends: neither sent nor skipped
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -48,6 +52,7 @@ class Sent:
     delivered: bool
     attempts: int
     kind: str = ""
+    platform: str = ""  # for the metrics' label
 
 
 @dataclass(frozen=True)
@@ -77,17 +82,20 @@ class NudgeDelivery:
         """
         now = self.service.clock()
 
-        def claim() -> list[nudge_store.Claimed]:
+        def claim() -> tuple[int, list[nudge_store.Claimed]]:
             with self.service.db.transaction() as session:
-                return nudge_store.claim_due(
+                backlog = nudge_store.count_due(session, now=now)
+                return backlog, nudge_store.claim_due(
                     session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
                 )
 
-        claimed = retry_transient(claim)  # a connection the server dropped: once more, on a new one
+        # A connection the server dropped: once more, on a new one.
+        backlog, claimed = retry_transient(claim)
+        self.service.metrics.swept(due=backlog, at=time.time())
         latest: dict[tuple[str, str], nudge_store.Claimed] = {}
         for nudge in claimed:  # sorted by due time, so the last one of a family wins
             latest[(nudge.interview_id, nudges.family(nudge.kind))] = nudge
-        superseded = [n.id for n in claimed if latest[(n.interview_id, nudges.family(n.kind))] is not n]
+        superseded = [n for n in claimed if latest[(n.interview_id, nudges.family(n.kind))] is not n]
         if superseded:
             self._finish(superseded, NudgeStatus.SKIPPED)
         current = [n for n in claimed if latest[(n.interview_id, nudges.family(n.kind))] is n]
@@ -104,44 +112,52 @@ class NudgeDelivery:
                 worded = [self._word(session, nudge, now=now) for nudge in batch]
         except Exception:
             return [ready for nudge in batch for ready in self._prepare_alone(nudge, now=now)]
-        return [ready for ready in worded if ready is not None]
+        skipped = Counter(
+            n.user.platform for n, done in zip(batch, worded, strict=True) if done == NudgeStatus.SKIPPED
+        )
+        for platform, count in skipped.items():  # counted once committed: a batch rolled back is worded again
+            self.service.metrics.nudges(platform, NudgeStatus.SKIPPED, count)
+        return [ready for ready in worded if isinstance(ready, PreparedNudge)]
 
     def _prepare_alone(self, nudge: nudge_store.Claimed, *, now: datetime) -> list[PreparedNudge]:
         try:
             with self.service.lock(nudge.user), self.service.db.transaction() as session:
-                ready = self._word(session, nudge, now=now)
+                worded = self._word(session, nudge, now=now)
         except DBAPIError as exc:  # the database, not the nudge: try again later
             log_failure(log, "nudge", exc, kind=nudge.kind)
-            self.record_delivery(nudge.id, delivered=False, attempts=nudge.attempts, kind=nudge.kind)
+            self.record_deliveries([Sent(nudge.id, False, nudge.attempts, nudge.kind, nudge.user.platform)])
             return []
         except Exception as exc:  # its wording crashed: the same crash would come back every retry
             log_failure(log, "nudge", exc, kind=nudge.kind)
-            ready = self._prepare_fallback(nudge, now=now)
-        return [ready] if ready is not None else []
+            fallback = self._prepare_fallback(nudge, now=now)
+            return [fallback] if fallback is not None else []
+        if worded == NudgeStatus.SKIPPED:
+            self.service.metrics.nudges(nudge.user.platform, NudgeStatus.SKIPPED)
+        return [worded] if isinstance(worded, PreparedNudge) else []
 
-    def _word(self, session: Session, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
-        """The nudge worded through the engine, or None when it is no longer worth sending now (its
-        row then says why: skipped, or put back until a pause or the night ends)."""
+    def _word(self, session: Session, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | str:
+        """The nudge worded through the engine; or why not, as its row now says: SKIPPED (no longer
+        worth sending, or the person was forgotten) or HELD (until a pause or the night ends)."""
         key = nudge.user
         user, interview = repository.find_with_interview(session, key, nudge.interview_id)
         if user is None:  # forgotten since the claim: its nudges went with it
-            return None
+            return NudgeStatus.SKIPPED
         conversation = user.conversation or engine.new_conversation()
         tz = zone(self.service.timezone_of(conversation))
         if interview is None or not self._worth_sending(nudge, interview, tz=tz, now=now):
             nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
-            return None
+            return NudgeStatus.SKIPPED
         paused = dates.stored_moment(conversation.get("paused_until"))
         kept = f"{nudge.interview_id}:{nudges.base_kind(nudge.kind)}" in conversation.get("pause_keeps", [])
         if paused and paused > now and not kept:  # on holiday: it waits for the end of the pause
             nudge_store.retry_at(session, nudge.id, due=paused, attempts=nudge.attempts - 1)
-            return None
+            return HELD
         # Overdue after downtime, or a retry after a failed send, that falls in the person's night:
         # it waits for the end of their quiet hours, and is judged stale or not then.
         wake = nudges.waking(now, tz, self.service.quiet_hours)
         if wake > now:
             nudge_store.retry_at(session, nudge.id, due=wake, attempts=nudge.attempts - 1)
-            return None
+            return HELD
         stepped, replies = self.service.step(
             session,
             user,
@@ -152,7 +168,7 @@ class NudgeDelivery:
         )
         assert stepped is not None  # None only after a confirmed "forget me", never for a nudge
         repository.save_conversation(session, user, stepped, display_name=None, now=now)
-        return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind) if replies else None
+        return PreparedNudge(nudge.id, key, replies, nudge.attempts, nudge.kind)
 
     def _prepare_fallback(self, nudge: nudge_store.Claimed, *, now: datetime) -> PreparedNudge | None:
         """The plain wording of a nudge whose own wording crashed; if even that fails, give it up."""
@@ -162,11 +178,15 @@ class NudgeDelivery:
                 interview = repository.load_interview(session, user, nudge.interview_id) if user else None
                 if interview is None:
                     nudge_store.finish(session, nudge.id, status=NudgeStatus.SKIPPED, now=now)
-                    return None
-                replies = engine.fallback_nudge(interview, nudge.kind, self.service.flow)
+                    replies = None
+                else:
+                    replies = engine.fallback_nudge(interview, nudge.kind, self.service.flow)
         except Exception as exc:
             log_failure(log, "nudge fallback", exc, kind=nudge.kind)
-            self._finish([nudge.id], NudgeStatus.FAILED)
+            self._finish([nudge], NudgeStatus.FAILED)
+            return None
+        if replies is None:
+            self.service.metrics.nudges(nudge.user.platform, NudgeStatus.SKIPPED)
             return None
         return PreparedNudge(nudge.id, nudge.user, replies, nudge.attempts, nudge.kind)
 
@@ -187,9 +207,11 @@ class NudgeDelivery:
             if kind != nudge.kind
         )
 
-    def record_delivery(self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "") -> None:
+    def record_delivery(
+        self, nudge_id: int, *, delivered: bool, attempts: int, kind: str = "", platform: str = ""
+    ) -> None:
         """After the adapter tried to send: mark it sent, or try again later, or give up (and say so)."""
-        self.record_deliveries([Sent(nudge_id, delivered, attempts, kind)])
+        self.record_deliveries([Sent(nudge_id, delivered, attempts, kind, platform)])
 
     def record_deliveries(self, sends: list[Sent]) -> None:
         """Record sends that finished together, in one transaction (a group commit): the scheduler
@@ -199,16 +221,17 @@ class NudgeDelivery:
         def record() -> None:  # one whole transaction, so a dropped connection can run it again
             with self.service.db.transaction() as session:
                 for sent in sends:
-                    if sent.delivered:
-                        nudge_store.finish(session, sent.nudge_id, status=NudgeStatus.SENT, now=now)
-                    elif sent.attempts >= MAX_SEND_ATTEMPTS:
-                        nudge_store.finish(session, sent.nudge_id, status=NudgeStatus.FAILED, now=now)
-                    else:
+                    outcome = _outcome(sent)
+                    if outcome == RETRYING:
                         nudge_store.retry_at(session, sent.nudge_id, due=now + retry_delay(sent.attempts))
+                    else:
+                        nudge_store.finish(session, sent.nudge_id, status=outcome, now=now)
 
         retry_transient(record)
         for sent in sends:
-            if not sent.delivered and sent.attempts >= MAX_SEND_ATTEMPTS:
+            outcome = _outcome(sent)
+            self.service.metrics.nudges(sent.platform, outcome)
+            if outcome == NudgeStatus.FAILED:
                 log.error(
                     "nudge %s (kind=%s) given up after %s failed attempts",
                     sent.nudge_id,
@@ -216,10 +239,21 @@ class NudgeDelivery:
                     sent.attempts,
                 )
 
-    def _finish(self, nudge_ids: list[int], status: str) -> None:
+    def _finish(self, claimed: list[nudge_store.Claimed], status: NudgeStatus) -> None:
+        """Record several claimed nudges as skipped or failed without sending them."""
+
         def finish() -> None:
             with self.service.db.transaction() as session:
-                for nudge_id in nudge_ids:
-                    nudge_store.finish(session, nudge_id, status=status, now=self.service.clock())
+                for nudge in claimed:
+                    nudge_store.finish(session, nudge.id, status=status, now=self.service.clock())
 
         retry_transient(finish)
+        for platform, count in Counter(nudge.user.platform for nudge in claimed).items():
+            self.service.metrics.nudges(platform, status, count)
+
+
+def _outcome(sent: Sent) -> str:
+    """What becomes of a nudge after its send: sent, tried again later, or given up (failed)."""
+    if sent.delivered:
+        return NudgeStatus.SENT
+    return NudgeStatus.FAILED if sent.attempts >= MAX_SEND_ATTEMPTS else RETRYING

@@ -55,6 +55,11 @@ class Question:
     # ("listen" for most; after a rejection, relief is not "confidence").
     listen: str = ""
     edit_aliases: tuple[str, ...] = ()
+    # A longer answer may be typed in a box (a modal): the button's label, the box's title and label.
+    form_button: str = ""
+    form_title: str = ""
+    form_label: str = ""
+    form_at_once: bool = False
 
     def field(self, field_id: str) -> Question:
         for f in self.fields:
@@ -178,6 +183,10 @@ def _question(raw: dict[str, Any]) -> Question:
             "suggest_display_name",
             "needs_words",
             "listen",
+            "form_button",
+            "form_title",
+            "form_label",
+            "form_at_once",
         )
         if k in raw
     }

@@ -7,12 +7,13 @@ from typing import Literal
 
 from bot.model import UserKey
 
-__all__ = ["Attachment", "Button", "Incoming", "Reply", "UserKey"]
+__all__ = ["Attachment", "Button", "Form", "Incoming", "Reply", "UserKey"]
 
 
 @dataclass(frozen=True)
 class Incoming:
-    """One thing a person did: typed text, clicked a button, or opened the chat.
+    """One thing a person did: typed text, clicked a button, or opened the chat. A form sent back
+    is an action (the form's) with its text.
 
     `event_id` is the platform's id for the event; a second delivery of the same id is a no-op.
     """
@@ -50,9 +51,29 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Form:
+    """A longer answer typed in a box of its own: a Slack or Discord modal, the console's $EDITOR.
+
+    The reply carrying it also has a button whose action is `open` (an adapter opens the box when it
+    is clicked, instead of a turn); the text typed comes back as `Incoming(action=submit, text=…)`,
+    the answer to exactly the question that offered the box.
+    """
+
+    title: str
+    label: str
+    open: str
+    submit: str
+    initial: str = ""
+    max_length: int = 4000
+    hint: str = ""  # the question, shown with the box where the platform has room
+    at_once: bool = False  # opened as soon as the reply is shown, where a platform can (Edit letter)
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message from the bot; adapters render it in their platform's idiom."""
 
     text: str
     buttons: tuple[Button, ...] = field(default_factory=tuple)
     attachment: Attachment | None = None
+    form: Form | None = None

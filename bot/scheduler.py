@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -77,8 +78,15 @@ class NudgeScheduler:
         self._upkeeping = asyncio.Lock()
         self._stopping = False
         self.sweeps = 0  # completed sweeps, for start-up measurements and tests
+        self._last_swept = time.monotonic()  # the last sweep that finished (or the start, before one)
+
+    def since_last_sweep_s(self) -> float:
+        """Seconds since a sweep last finished (since start, before the first): the health check's
+        sign that reminders still go out."""
+        return time.monotonic() - self._last_swept
 
     async def start(self) -> None:
+        self._last_swept = time.monotonic()
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         # coalesce + max_instances=1: a slow sweep is never run twice at once nor caught up in a
         # burst; misfire_grace_time=None: a late sweep still runs (it only looks at the table).
@@ -117,6 +125,7 @@ class NudgeScheduler:
                 return_exceptions=True,
             )
             self.sweeps += 1
+            self._last_swept = time.monotonic()
             failures = [r for r in results if isinstance(r, BaseException)]
             if failures:  # every other send finished and was recorded; the scheduler logs this one
                 raise failures[0]
@@ -130,7 +139,9 @@ class NudgeScheduler:
             async with at_once:
                 delivered = await self._deliver(nudge)
             # Recorded right after its own send: a crash can then repeat at most the ones in flight.
-            await recorder.record(Sent(nudge.nudge_id, delivered, nudge.attempts, nudge.kind))
+            await recorder.record(
+                Sent(nudge.nudge_id, delivered, nudge.attempts, nudge.kind, nudge.user.platform)
+            )
             sent += delivered
         return sent
 

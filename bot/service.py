@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,6 +25,7 @@ from bot.engine.cursor import nudge_plan, step_of
 from bot.flow import Flow, load_flow
 from bot.logs import log_failure
 from bot.messages import Incoming, Reply
+from bot.metrics import Metrics
 from bot.model import Input, Interview, LoadedOnRead, NudgeView, QuietHours, Snapshot, UserKey
 from storage import nudge_store, repository
 from storage.db import Database, retry_transient
@@ -65,6 +67,7 @@ class ConversationService:
         clock: Callable[[], datetime] = utc_now,
         new_id: Callable[[], str] = new_interview_id,
         flow: Flow | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = database
         self.default_timezone = default_timezone
@@ -72,6 +75,7 @@ class ConversationService:
         self.clock = clock
         self.new_id = new_id
         self.flow = flow or load_flow()
+        self.metrics = metrics or Metrics()  # records nothing unless a process serves /metrics
         self._locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
         self._forget_listeners: list[Callable[[UserKey], None]] = []
 
@@ -90,6 +94,8 @@ class ConversationService:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn. A failure is logged (never the person's text) and answered with an apology."""
+        started = time.perf_counter()
+        platform = incoming.user.platform
         try:
             # One turn per person at a time in this process; the database lock covers other processes.
             with self.lock(incoming.user):
@@ -97,12 +103,17 @@ class ConversationService:
                 replies, forgotten = retry_transient(lambda: self._turn_once(incoming))
                 if forgotten:
                     self._erase(incoming.user)
-                return replies
         except Exception as exc:
-            log_failure(log, "turn", exc, platform=incoming.user.platform, kind=incoming.kind)
+            log_failure(log, "turn", exc, platform=platform, kind=incoming.kind)
+            self.metrics.turn(platform, failed=True, seconds=time.perf_counter() - started)
             return [Reply(self.flow.message("crash"))]
+        if replies is not None:  # None: the platform delivered it again, and it was ignored
+            self.metrics.turn(platform, failed=False, seconds=time.perf_counter() - started)
+            return replies
+        self.metrics.deduplicated(platform)
+        return []
 
-    def _turn_once(self, incoming: Incoming) -> tuple[list[Reply], bool]:
+    def _turn_once(self, incoming: Incoming) -> tuple[list[Reply] | None, bool]:
         with self.db.transaction() as session:
             return self._turn(session, incoming)
 
@@ -132,21 +143,22 @@ class ConversationService:
         try:
             with self.lock(incoming.user), self.db.writing(), self.db.sessions() as session:
                 try:
-                    return self._turn(session, incoming)[0]
+                    return self._turn(session, incoming)[0] or []
                 finally:
                     session.rollback()
         except Exception as exc:
             log_failure(log, "look", exc, platform=incoming.user.platform, kind=incoming.kind)
             return [Reply(self.flow.message("crash"))]
 
-    def _turn(self, session: Session, incoming: Incoming) -> tuple[list[Reply], bool]:
-        """The turn's replies, and whether the person was forgotten in it."""
+    def _turn(self, session: Session, incoming: Incoming) -> tuple[list[Reply] | None, bool]:
+        """The turn's replies (None for an event handled before), and whether the person was
+        forgotten in it."""
         now = self.clock()
         key = incoming.user
         opened = repository.open_turn(session, key, event_id=incoming.event_id, now=now)
         if opened is None:
             log.info("ignored a redelivered event (platform=%s)", key.platform)
-            return [], False
+            return None, False
         user = opened.person
         start = user.conversation or engine.new_conversation()
         seeded = incoming.timezone and find_zone(incoming.timezone)

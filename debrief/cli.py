@@ -20,9 +20,11 @@ if TYPE_CHECKING:  # the adapters and the service load only for the command that
     from adapters.base import Adapter
     from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
+    from debrief.health import Health
 
 log = logging.getLogger("debrief")
 MIN_SWEEP_S = 0.2
+HEALTH_HOST = "0.0.0.0"  # probes come from outside a container
 
 CONNECT_HINT = (
     "No Slack or Discord token is set, so Debrief starts the local console chat.\n"
@@ -117,6 +119,25 @@ def _platforms(settings: Settings, service: ConversationService) -> dict[str, Ad
     return adapters
 
 
+def _platform_names(settings: Settings) -> tuple[str, ...]:
+    names = ("slack", settings.slack_bot_token), ("discord", settings.discord_token)
+    return tuple(name for name, token in names if token is not None)
+
+
+def _shares_slack_port(settings: Settings, adapters: dict[str, Adapter], health: Health) -> bool:
+    """Slack's HTTP mode listens on PORT already: when DEBRIEF_HEALTH_PORT is the same port, /health
+    and /metrics are served there, beside the events."""
+    if settings.health_port != settings.port or "slack" not in adapters:
+        return False
+    from adapters.slack_bot import SlackAdapter
+
+    slack = adapters["slack"]
+    if not isinstance(slack, SlackAdapter) or slack.app_token:  # Socket Mode listens on no port
+        return False
+    slack.serve_also(health.add_routes)
+    return True
+
+
 def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
@@ -124,17 +145,23 @@ def _secret(value: SecretStr | None) -> str | None:
 def _serve(settings: Settings) -> int:
     """Run the bot for the configured platforms, with the reminder scheduler, until SIGINT or SIGTERM;
     then stop taking events, finish the accepted ones, and exit 0."""
+    from bot.metrics import Metrics, PrometheusMetrics
     from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
+    from debrief.health import Health
 
     database = _open_database(settings)
+    # Figures are kept only when someone can read them.
+    metrics = PrometheusMetrics(_platform_names(settings)) if settings.health_port else Metrics()
     service = ConversationService(
-        database=database, default_timezone=settings.timezone, quiet_hours=settings.quiet()
+        database=database, default_timezone=settings.timezone, quiet_hours=settings.quiet(), metrics=metrics
     )
     adapters = _platforms(settings, service)
     threading.Thread(target=warming.warm_up, name="warm-up", daemon=True).start()  # before the first date
     senders = {name: adapter.send for name, adapter in adapters.items()}
     scheduler = NudgeScheduler(service=service, senders=senders, interval_s=settings.sweep_seconds)
+    health = Health(database=database, adapters=adapters, scheduler=scheduler, metrics=metrics)
+    health_server = settings.health_port is not None and not _shares_slack_port(settings, adapters, health)
 
     async def serve() -> None:
         stopping = asyncio.Event()
@@ -149,12 +176,20 @@ def _serve(settings: Settings) -> int:
             if starting in done:
                 starting.result()
                 await scheduler.start()
+                if health_server:
+                    await health.start(HEALTH_HOST, settings.health_port or 0)
                 names = " and ".join(name.capitalize() for name in adapters)
                 print(f"Debrief is running on {names}. Press Ctrl-C to stop.", file=sys.stderr)
+                if settings.health_port:
+                    print(
+                        f"Health check and metrics: port {settings.health_port}, /health and /metrics.",
+                        file=sys.stderr,
+                    )
                 await stopped
         finally:
             starting.cancel()
             stopped.cancel()
+            await health.stop()
             await scheduler.stop()  # its sweep in progress still sends through the adapters
             await _stop_all(adapters)
 

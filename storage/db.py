@@ -288,6 +288,14 @@ class Database:
             raise DatabaseError(f"cannot use {safe_url(self.url)}: {_reason(exc)}") from exc
         return version
 
+    def ping(self) -> None:
+        """One round trip to the database (the health check); DatabaseError with a one-line reason."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise DatabaseError(f"cannot reach {safe_url(self.url)}: {_reason(exc)}") from exc
+
     def erase_deleted(self) -> None:
         """After a person was deleted: leave none of their words in the database's files.
 

@@ -103,6 +103,13 @@ def claim_due(
     return sorted((Claimed(*row, user=keys[row.user_pk]) for row in claimed), key=lambda c: (c.due_at, c.id))
 
 
+def count_due(session: Session, *, now: datetime) -> int:
+    """How many nudges are due and waiting, whoever may send them (the metrics' backlog); counted
+    on the `(status, due_at)` index."""
+    due = (Nudge.status == PENDING) & (Nudge.due_at <= now)
+    return session.execute(select(func.count()).select_from(Nudge).where(due)).scalar_one()
+
+
 def _claim(
     session: Session, which: ColumnElement[bool], sendable: ColumnElement[bool], *, now: datetime, limit: int
 ) -> list[ClaimedRow]:

@@ -58,6 +58,7 @@ class FakeDiscord:
         self.refuse_with: int | None = None  # a close code to answer IDENTIFY with (4014: intents)
         self.guilds: list[dict[str, Any]] = [{"id": "900", "name": "Job club"}]  # the servers it is in
         self.refuse_token = False  # every REST call answered 401, as for a reset token
+        self.callbacks: list[dict[str, Any]] = []  # interaction responses: {"interaction_id", "type", "data"}
         self._runner: web.AppRunner | None = None
         self.base = ""
 
@@ -154,6 +155,29 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", data)
         return interaction_id
 
+    def modal(self, interaction_id: str) -> dict[str, Any]:
+        """The modal the bot answered an interaction with (callback type 9): its data."""
+        return next(
+            c["data"] for c in self.callbacks if c["interaction_id"] == interaction_id and c["type"] == 9
+        )
+
+    async def submit_modal(
+        self, modal: dict[str, Any], text: str, *, author: dict = MAYA, interaction_id: str | None = None
+    ) -> str:
+        """INTERACTION_CREATE of type 5 (MODAL_SUBMIT): `text` typed in the modal's one text input,
+        sent back the way Discord does, its custom ids and values in components."""
+        interaction_id = interaction_id or snowflake()
+        field = _text_input(modal["components"])
+        data = {"id": interaction_id, "application_id": APP_ID, "type": 5, "token": f"tok-{interaction_id}",
+                "version": 1, "locale": "en-US", "app_permissions": "0", "entitlements": [],
+                "authorizing_integration_owners": {}, "attachment_size_limit": 10_485_760, "context": 1,
+                "channel_id": f"5{author['id']}", "channel": {"id": f"5{author['id']}", "type": 1}, "user": author,
+                "data": {"custom_id": modal["custom_id"],
+                         "components": [{"type": 1, "components": [{"type": 4, "custom_id": field["custom_id"],
+                                                                    "value": text}]}]}}  # fmt: skip
+        await self.dispatch("INTERACTION_CREATE", data)
+        return interaction_id
+
     async def slash(self, what: str, *, in_guild: bool, author: dict = MAYA) -> str:
         """INTERACTION_CREATE for /debrief <what>, typed in a server channel or in the DM."""
         interaction_id = snowflake()
@@ -201,6 +225,8 @@ class FakeDiscord:
             return _json(await self._record(request, path.split("/")[2]))
         if request.method == "POST" and path.startswith("/interactions/"):
             interaction_id = path.split("/")[2]
+            body = await request.json() if request.content_type == "application/json" else {}
+            self.callbacks.append({"interaction_id": interaction_id, **body})
             return _json({"interaction": {"id": interaction_id, "type": 3}})
         if request.method == "POST" and path.startswith("/webhooks/"):
             return _json(await self._record(request, FOLLOWUP))
@@ -227,3 +253,14 @@ class FakeDiscord:
             **self.message(channel_id, post["content"] or "", BOT, post["id"]),
             "components": post["components"],
         }
+
+
+def _text_input(components: list[dict[str, Any]]) -> dict[str, Any]:
+    """The text input (type 4) of a modal's components, in an action row or a label."""
+    for component in components:
+        if component.get("type") == 4:
+            return component
+        inner = component.get("components") or ([component["component"]] if "component" in component else [])
+        if inner:
+            return _text_input(inner)
+    raise AssertionError(f"no text input in {components}")

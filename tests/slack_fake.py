@@ -217,6 +217,38 @@ class SlackClient:
             urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
         )
 
+    async def submit_view(
+        self, view: dict[str, Any], text: str, *, user: str = "U1", view_id: str = "V1"
+    ) -> tuple[int, str]:
+        """A view_submission of a modal the bot opened, `text` typed in its one plain_text_input;
+        Slack's status and the body the bot answered with ("" closes the modal)."""
+        [block] = [b for b in view["blocks"] if b["type"] == "input"]
+        state = {
+            block["block_id"]: {block["element"]["action_id"]: {"type": "plain_text_input", "value": text}}
+        }
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM, "domain": "acme"},
+            "user": {"id": user, "username": "maya", "name": "maya", "team_id": TEAM},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": f"{time.time_ns()}.{user}.t",
+            "view": {**view, "id": view_id, "team_id": TEAM, "state": {"values": state}, "hash": "h1",
+                     "app_id": "A0001", "bot_id": "BBOT"},
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }  # fmt: skip
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        async with (
+            ClientSession() as session,
+            session.post(
+                self.url,
+                data=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+            ) as resp,  # fmt: skip
+        ):
+            return resp.status, await resp.text()
+
     async def command(
         self, text: str, *, user: str = "U1", channel: str = "C0001", trigger_id: str | None = None
     ) -> int:

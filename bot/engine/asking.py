@@ -12,8 +12,9 @@ from bot.engine.cursor import button_token, current_value, interviewer_names, nu
 from bot.engine.kinds import BUTTON_LABEL_MAX, Offering, kind_of
 from bot.engine.turn import Turn
 from bot.flow import Option, Question, Section, ThemeWords
+from bot.inputs import MAX_MESSAGE_CHARS
 from bot.letters import Letter, as_asked, thank_you_letters
-from bot.messages import Attachment, Button
+from bot.messages import Attachment, Button, Form
 from bot.model import NudgeView, QuestionId
 from bot.nudges import family
 from bot.themes import themes_of
@@ -122,7 +123,35 @@ def ask(t: Turn, *, intro: bool = False, brief: bool = False) -> None:
             show_letters(t, text)
         t.say(timing_advice(t), tuple(buttons))
         return
-    t.say(text, tuple(buttons))
+    form = answer_form(t, fq, token, hint=text)
+    if form is not None:
+        buttons.append(Button(fq.form_button, form.open))
+    t.say(text, tuple(buttons), form=form)
+
+
+# A form's labels: Discord allows 45 characters for a modal's title and its field's label.
+FORM_LABEL_MAX = 45
+
+
+def answer_form(t: Turn, fq: Question, token: str, *, hint: str) -> Form | None:
+    """A box to type a longer answer in, prefilled with what there is (the letter being edited)."""
+    if not fq.form_button:
+        return None
+    initial = current_value(t)
+    if fq.id == QuestionId.LETTER_EDIT:
+        letters = drafted_letters(t)
+        initial = letters[t.item].body if t.item < len(letters) else ""
+    values = prompt_values(t)
+    return Form(
+        title=short(fq.form_title.format_map(values), FORM_LABEL_MAX),
+        label=short(fq.form_label.format_map(values), FORM_LABEL_MAX),
+        open=actions.answer(token, actions.OPEN_FORM),
+        submit=actions.answer(token, actions.FORM_TEXT),
+        initial=initial if isinstance(initial, str) else "",
+        max_length=min(fq.max_length or MAX_MESSAGE_CHARS, MAX_MESSAGE_CHARS),
+        hint=hint,
+        at_once=fq.form_at_once,
+    )
 
 
 def section_intro(t: Turn, section: Section) -> str:

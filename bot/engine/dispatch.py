@@ -20,6 +20,7 @@ from bot.engine.turn import Turn
 from bot.engine.your_data import answer_priorities, confirm_forget
 from bot.flow import Flow, load_flow
 from bot.inputs import MAX_MESSAGE_CHARS, clean_text, loose
+from bot.messages import Attachment
 from bot.model import Input, Outcome, Snapshot
 from bot.nudges import IN_PROGRESS, base_kind, family
 
@@ -39,7 +40,7 @@ def run(t: Turn, incoming: Input) -> Outcome:
     elif actions.parse(incoming.action).kind == "interview":
         on_subject_action(t, incoming.action or "")
     elif incoming.kind == "action":
-        on_action(t, incoming.action or "")
+        on_action(t, incoming.action or "", incoming.text)
     else:
         on_message(t, incoming.text or "")
     if t.needs:
@@ -62,8 +63,11 @@ def on_open(t: Turn) -> None:
         t.conv["welcomed"] = True
 
 
-def on_action(t: Turn, action: str) -> None:
+def on_action(t: Turn, action: str, text: str | None = None) -> None:
     clicked = actions.parse(action)
+    if clicked.kind == "answer" and clicked.index == actions.FORM_TEXT:
+        answer_from_form(t, clicked.token, text or "")
+        return
     # The answer to an "are you sure?": its replies, and what each one does.
     confirms = {
         "cancel": (("yes", "no"), lambda reply: confirm_cancel(t, reply == "yes")),
@@ -88,9 +92,34 @@ def on_action(t: Turn, action: str) -> None:
         and clicked.token == button_token(t)
     ):
         t.conv["mode"] = None
-        answer_option_index(t, clicked.index)
+        if clicked.index == actions.OPEN_FORM:  # no box here (a pipe): the question, to answer by typing
+            ask(t)
+        else:
+            answer_option_index(t, clicked.index)
         return
     stale(t)
+
+
+def answer_from_form(t: Turn, token: str, raw: str) -> None:
+    """What was typed in a form: the answer to the question that offered it. If that question was
+    answered meanwhile, the text is handed back to copy, never silently dropped."""
+    if len(raw) > MAX_MESSAGE_CHARS:
+        retry(t, "too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}")
+        return
+    text = clean_text(raw)
+    if t.iv is None or t.pos is None or token != button_token(t):
+        if not text:
+            stale(t)
+            return
+        t.say(t.msg("form_late"), attachment=Attachment(t.label("form_late_title"), text))
+        if t.iv is not None and t.pos is not None:
+            ask(t)
+        return
+    if not text:
+        retry(t, "empty")
+        return
+    t.conv["mode"] = None
+    answer_text(t, text)
 
 
 def on_message(t: Turn, raw: str) -> None:

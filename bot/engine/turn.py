@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 
 from bot import dates
 from bot.flow import Flow
-from bot.messages import Attachment, Button, Reply
+from bot.messages import Attachment, Button, Form, Reply
 from bot.model import Conversation, Cursor, Input, Interview, NudgeView, Outcome, Position, Snapshot
 
 
@@ -75,8 +75,14 @@ class Turn:
             interview = replace(self.iv, answers=self.answers, cursor=dict(self.cursor), status=self.status)
         return Outcome(dict(self.conv), self.replies, interview, self.follow_up, forget=self.forget)
 
-    def say(self, text: str, buttons: tuple[Button, ...] = (), attachment: Attachment | None = None) -> None:
-        self.replies.append(Reply(text, buttons, attachment))
+    def say(
+        self,
+        text: str,
+        buttons: tuple[Button, ...] = (),
+        attachment: Attachment | None = None,
+        form: Form | None = None,
+    ) -> None:
+        self.replies.append(Reply(text, buttons, attachment, form))
 
     def msg(self, key: str, **values: Any) -> str:
         return self.flow.message(key, **values)
