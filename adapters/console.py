@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot import warming
+from bot import calendars, warming
 from bot.inputs import loose
 from bot.messages import Button, Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
@@ -234,7 +234,11 @@ class ConsoleAdapter:
         return message
 
     def _incoming(self, line: str) -> Incoming:
-        """A typed line; the number or label of an option on screen counts as clicking it."""
+        """A typed line; the number or label of an option on screen counts as clicking it, and the
+        path of a calendar file (an invitation saved as .ics) shares that file."""
+        calendar = _calendar_at(line)
+        if calendar is not None:
+            return Incoming(user=self.user, text="", calendar=calendar, display_name=self.display_name)
         word = loose(line)
         button = self.numbers.get(int(word)) if word.isdecimal() and len(word) < 4 else None
         if button is None and word:
@@ -306,6 +310,20 @@ class ConsoleAdapter:
         text = render(replies, pretty=self.pretty, first_number=first)
         self.stdout.write(prefix + text + "\n\n")
         self.stdout.flush()
+
+
+def _calendar_at(line: str) -> str | None:
+    """The text of the .ics file a line names ("~/Downloads/invite.ics", quoted or dragged in)."""
+    name = line.strip().strip("'\"")
+    if not name.casefold().endswith(".ics") or "\n" in name:
+        return None
+    path = Path(name).expanduser()
+    try:
+        if not path.is_file() or path.stat().st_size > calendars.ICS_MAX_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
 
 
 def default_editor() -> str | None:

@@ -19,7 +19,7 @@ import yarl
 from discord import app_commands
 
 from adapters.base import Turns
-from bot import actions
+from bot import actions, calendars
 from bot.messages import Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -62,6 +62,26 @@ class FormModal(discord.ui.Modal):
                 required=True,
             )
         )
+
+
+async def _calendar_file(attachments: list[discord.Attachment]) -> str | None:
+    """The text of a calendar invitation (.ics) attached to a DM, or None."""
+    shared = next(
+        (
+            a
+            for a in attachments
+            if a.filename.casefold().endswith(".ics") or (a.content_type or "").startswith("text/calendar")
+        ),
+        None,
+    )
+    if shared is None or shared.size > calendars.ICS_MAX_BYTES:
+        return None
+    try:
+        data = await shared.read()
+    except discord.HTTPException as exc:
+        log.warning("Discord: a shared calendar file could not be read (%s)", type(exc).__name__)
+        return None
+    return data[: calendars.ICS_MAX_BYTES].decode("utf-8", errors="replace")
 
 
 def _data(interaction: discord.Interaction) -> dict[str, Any]:
@@ -293,6 +313,7 @@ class DiscordAdapter:
             text=message.content,
             event_id=f"message:{message.id}",
             display_name=message.author.global_name or message.author.name,
+            calendar=await _calendar_file(message.attachments),
         )
         await self._post(message.channel, await self._turn(incoming))
 

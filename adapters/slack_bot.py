@@ -17,6 +17,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import yarl
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -26,7 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import slack_blocks
 from adapters.base import Turns
-from bot import actions
+from bot import actions, calendars
 from bot.messages import Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
 
@@ -251,8 +252,35 @@ class SlackAdapter:
             event_id=body.get("event_id"),
             display_name=name,
             timezone=tz,
+            calendar=await self._calendar_file(event.get("files") or []),
         )
         await self._post(event["channel"], await self._turn(incoming))
+
+    async def _calendar_file(self, files: list[dict[str, Any]]) -> str | None:
+        """The text of a calendar invitation (.ics) shared with the message, fetched from its private
+        URL with the bot token (sent only to Slack's own hosts); None when there is none."""
+        shared = next((f for f in files if _is_calendar(f)), None)
+        url = (shared or {}).get("url_private_download") or (shared or {}).get("url_private")
+        if shared is None or not url or not self._slack_host(url):
+            return None
+        if int(shared.get("size") or 0) > calendars.ICS_MAX_BYTES:
+            return None
+        headers = {"Authorization": f"Bearer {self.client.token}"}
+        try:
+            async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
+                response.raise_for_status()
+                data = await response.content.read(calendars.ICS_MAX_BYTES + 1)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Slack: a shared calendar file could not be read (%s)", type(exc).__name__)
+            return None
+        if len(data) > calendars.ICS_MAX_BYTES:
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def _slack_host(self, url: str) -> bool:
+        host = yarl.URL(url).host or ""
+        api_host = yarl.URL(self.client.base_url).host or ""
+        return host == api_host or host == "slack.com" or host.endswith(".slack.com")
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """In a channel: a short threaded pointer, then the conversation moves to a DM."""
@@ -392,6 +420,11 @@ class SlackAdapter:
 
 async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
+
+
+def _is_calendar(file: dict[str, Any]) -> bool:
+    name = str(file.get("name") or "").casefold()
+    return file.get("filetype") == "ics" or file.get("mimetype") == "text/calendar" or name.endswith(".ics")
 
 
 def _clicker(body: dict[str, Any]) -> UserKey:

@@ -9,7 +9,8 @@ BOT_SCOPES = [
     "app_mentions:read",  # a mention in a channel, answered with a pointer to the DM
     "chat:write",  # replies and reminders
     "commands",  # /debrief
-    "files:write",  # `export` hands over a Markdown file in the DM
+    "files:read",  # a calendar invitation (.ics) shared in the DM, to register the interview
+    "files:write",  # `export` and "Add to calendar" hand over a file in the DM
     "im:history",  # direct messages: the debrief itself
     "im:write",  # opening the DM for reminders
     "users:read",  # a person's name (to sign letters) and time zone (for reminders)

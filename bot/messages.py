@@ -25,6 +25,7 @@ class Incoming:
     event_id: str | None = None
     display_name: str | None = None
     timezone: str | None = None  # the platform's idea of the person's zone, if it has one
+    calendar: str | None = None  # the text of a calendar file (.ics) shared in the chat
 
     def __post_init__(self) -> None:
         if self.kind == "action" and self.action is None:

@@ -167,6 +167,7 @@ class Conversation(TypedDict, total=False):
         dict[str, Any]
     ]  # the common thread's top themes when last found ({"name", "step", "interviews"})
     told: dict[str, Any]  # news told in words, waiting for "which interview?" ({"news", "pay", "second_at"})
+    invitation: dict[str, Any]  # an invitation shared, waiting for its company or "keep it?"
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,7 @@ class Input:
     kind: Literal["message", "action", "open", "nudge"]
     text: str | None = None
     action: str | None = None
+    calendar: str | None = None  # the text of a calendar file shared with the message (an invitation)
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,9 @@ class ConversationService:
         seeded = incoming.timezone and find_zone(incoming.timezone)
         if seeded and "timezone" not in start:  # the platform knows; a typed one wins
             start = {**start, "timezone": seeded}
-        step_input = Input(kind=incoming.kind, text=incoming.text, action=incoming.action)
+        step_input = Input(
+            kind=incoming.kind, text=incoming.text, action=incoming.action, calendar=incoming.calendar
+        )
         conversation, replies = self.step(
             session,
             user,

@@ -58,7 +58,10 @@ class FakeDiscord:
         self.refuse_with: int | None = None  # a close code to answer IDENTIFY with (4014: intents)
         self.guilds: list[dict[str, Any]] = [{"id": "900", "name": "Job club"}]  # the servers it is in
         self.refuse_token = False  # every REST call answered 401, as for a reset token
-        self.callbacks: list[dict[str, Any]] = []  # interaction responses: {"interaction_id", "type", "data"}
+        self.callbacks: list[dict[str, Any]] = []
+        self.cdn: dict[
+            str, bytes
+        ] = {}  # attachments people sent, by path  # interaction responses: {"interaction_id", "type", "data"}
         self._runner: web.AppRunner | None = None
         self.base = ""
 
@@ -66,6 +69,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway/", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        app.router.add_get("/attachments/{path:.*}", self._attachment)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -120,10 +124,25 @@ class FakeDiscord:
         frame = {"op": 0, "s": next(self.sequence), "t": event, "d": data}
         await self.sockets[-1].send_str(json.dumps(frame))
 
-    async def dm(self, text: str, *, author: dict = MAYA, message_id: str | None = None) -> str:
-        """MESSAGE_CREATE in the DM between `author` and the bot; returns the message id."""
+    async def dm(
+        self,
+        text: str,
+        *,
+        author: dict = MAYA,
+        message_id: str | None = None,
+        files: dict[str, bytes] | None = None,
+    ) -> str:
+        """MESSAGE_CREATE in the DM between `author` and the bot, with `files` attached (by name, served
+        by this fake as Discord's CDN would); returns the message id."""
         message_id = message_id or snowflake()
-        await self.dispatch("MESSAGE_CREATE", self.message(f"5{author['id']}", text, author, message_id))
+        data = self.message(f"5{author['id']}", text, author, message_id)
+        for name, content in (files or {}).items():
+            attachment_id = snowflake()
+            self.cdn[f"/attachments/{attachment_id}/{name}"] = content
+            url = f"{self.base}/attachments/{attachment_id}/{name}"
+            data["attachments"].append({"id": attachment_id, "filename": name, "size": len(content), "url": url,
+                                        "proxy_url": url, "content_type": "text/calendar; charset=utf-8"})  # fmt: skip
+        await self.dispatch("MESSAGE_CREATE", data)
         return message_id
 
     async def guild_message(self, text: str, *, mentions: list[dict], author: dict = MAYA) -> None:
@@ -233,6 +252,10 @@ class FakeDiscord:
         if request.method == "PATCH" and path.startswith("/webhooks/"):
             return _json(await self._record(request, FOLLOWUP))
         return _json({"message": "Unknown route in the fake", "code": 0}, status=404)
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        content = self.cdn.get(request.path)
+        return web.Response(body=content) if content is not None else web.Response(status=404)
 
     async def _record(self, request: web.Request, channel_id: str) -> dict[str, Any]:
         files = []

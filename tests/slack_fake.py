@@ -36,6 +36,8 @@ class FakeSlack:
         self.acks: list[str] = []
         self.scopes = list(BOT_SCOPES)  # what auth.test says the bot token was granted
         self.refused_tokens: set[str] = set()  # tokens Slack answers with invalid_auth
+        self.shared: dict[str, bytes] = {}  # files people shared, by id: fetched with the bot token
+        self.downloads: list[str] = []  # the Authorization header of each file fetched
 
     async def start(self) -> None:
         app = web.Application()
@@ -43,6 +45,7 @@ class FakeSlack:
         app.router.add_get("/api/{method}", self._handle)  # users.info is a GET
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -110,6 +113,23 @@ class FakeSlack:
             return {"ok": True, "user": {"id": params.get("user"), "tz": user.get("tz"),
                                          "profile": {"real_name": user.get("real_name")}}}  # fmt: skip
         return {"ok": True}
+
+    def share(self, name: str, content: bytes, *, file_id: str = "F0ICS") -> dict[str, Any]:
+        """A file a person shared in a message: the `files` item of a file_share event."""
+        self.shared[file_id] = content
+        url = self.url.replace("/api/", f"/files/{file_id}/{name}")
+        return {"id": file_id, "name": name, "title": name, "mimetype": "text/calendar", "filetype": "ics",
+                "size": len(content), "url_private": url, "url_private_download": url + "?download=1",
+                "mode": "hosted", "is_external": False}  # fmt: skip
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A shared file, for a request bearing a bot token (Slack answers others with a login page)."""
+        auth = request.headers.get("Authorization", "")
+        self.downloads.append(auth)
+        content = self.shared.get(request.match_info["file_id"])
+        if content is None or not auth.startswith("Bearer xoxb-"):
+            return web.Response(text="<html>sign in</html>", content_type="text/html")
+        return web.Response(body=content, content_type="text/calendar")
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()

@@ -53,7 +53,7 @@ def test_a_good_slack_and_discord_set_up_passes_every_check(tmp_path):
         "discord token", "discord application", "discord direct messages",
     ]  # fmt: skip
     assert "at migration 0002, writable" in report
-    assert "signed in as @debrief" in report and "all 7 the manifest asks for" in report
+    assert "signed in as @debrief" in report and "all 8 the manifest asks for" in report
     assert "in 1 server(s): members can DM it" in report
     assert "xoxb-good" not in report and "fake-token" not in report  # no secret in the report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot import actions
+from bot import actions, calendars
 from bot.answers import short
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.engine import registry
@@ -13,6 +13,7 @@ from bot.engine.answering import answer_option_index, answer_text, start_new
 from bot.engine.asking import ask, idle, idle_buttons, retry, stale
 from bot.engine.conversation import cmd_help, confirm_cancel, edit_pick, run_command
 from bot.engine.cursor import button_token
+from bot.engine.invitations import calendar_files, confirm_invite, invite_answer, on_invitation
 from bot.engine.news import pick_told, tell_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
 from bot.engine.resuming import note_upcoming, read_announcement
@@ -33,7 +34,10 @@ _COMPANY_HINT = re.compile(
 
 
 def run(t: Turn, incoming: Input) -> Outcome:
-    if incoming.kind == "open":
+    if incoming.calendar is not None:  # a calendar file shared: whatever came with it is about it
+        t.conv["mode"] = None
+        on_invitation(t, incoming.calendar)
+    elif incoming.kind == "open":
         on_open(t)
     elif incoming.kind == "nudge":
         on_nudge(t, incoming.action or "")
@@ -45,6 +49,7 @@ def run(t: Turn, incoming: Input) -> Outcome:
         on_message(t, incoming.text or "")
     if t.needs:
         return Outcome(t.snap.conversation, [], needs=t.needs)
+    calendar_files(t)
     if not t.replies and t.follow_up is None:  # every turn answers something
         idle(t)
     return t.outcome()
@@ -73,6 +78,7 @@ def on_action(t: Turn, action: str, text: str | None = None) -> None:
         "cancel": (("yes", "no"), lambda reply: confirm_cancel(t, reply == "yes")),
         "forget": (("yes", "no"), lambda reply: confirm_forget(t, reply == "yes")),
         "pause": (PAUSE_ANSWERS, lambda reply: confirm_pause(t, reply)),
+        "invite": (("yes", "no"), lambda reply: confirm_invite(t, reply == "yes")),
     }
     if clicked.kind == "confirm" and clicked.name in confirms and clicked.reply in confirms[clicked.name][0]:
         if t.conv.get("mode") != f"confirm_{clicked.name}":
@@ -123,6 +129,10 @@ def answer_from_form(t: Turn, token: str, raw: str) -> None:
 
 
 def on_message(t: Turn, raw: str) -> None:
+    if calendars.looks_like_calendar(raw) and len(raw) <= calendars.ICS_MAX_BYTES:  # a whole .ics pasted
+        t.conv["mode"] = None
+        on_invitation(t, raw)
+        return
     if len(raw) > MAX_MESSAGE_CHARS:
         retry(t, "too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}")
         return
@@ -131,6 +141,10 @@ def on_message(t: Turn, raw: str) -> None:
         retry(t, "empty")
         return
     just_asked = t.conv.pop("asked_news", None)  # lives for the one message after an "any news?"
+    if calendars.looks_like_invitation(raw):  # pasted from a calendar: never an answer to a question
+        t.conv["mode"] = None
+        on_invitation(t, raw)
+        return
     if answer_mode(t, text):
         return
     command = parse_command(text, t.flow)
@@ -169,6 +183,8 @@ def answer_mode(t: Turn, text: str) -> bool:
     elif mode == "edit_pick":
         edit_pick(t, text)
         return True
+    elif mode in ("invite_company", "confirm_invite"):
+        return invite_answer(t, text, word)
     elif mode == "news_pick":
         return pick_told(t, text)
     elif mode == "priorities":

@@ -56,6 +56,7 @@ class Turn:
         self.needs: str | None = None
         self.text = ""  # the message as typed (cleaned), for a command whose words turn out to be an answer
         self.forget = False
+        self.in_calendar = False  # the interview came from an invitation: no file to add it again
         # A detail that came with the last answer (question id, words), for the question it opens.
         self.detail: tuple[str, str] | None = None
 
