@@ -19,6 +19,7 @@ BUTTON_VALUE_MAX = 2000
 URL_MAX = 3000
 BUTTONS_PER_BLOCK = 25
 BLOCKS_MAX = 50
+HOME_BLOCKS_MAX = 100  # a view holds up to 100 blocks
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
@@ -143,12 +144,19 @@ def message(reply: Reply) -> dict[str, Any]:
 
 
 def home_view(replies: list[Reply]) -> dict[str, Any]:
-    """The App Home tab: the person's interviews and reminders, buttons included."""
+    """The App Home tab as a dashboard: a line per interview or reminder, each with its own buttons
+    (one as the line's accessory); a line without buttons heads a part, after a divider."""
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": "Debrief"}}]
     for reply in replies:
-        blocks += message(reply)["blocks"]
-        blocks.append({"type": "divider"})
-    return {"type": "home", "blocks": blocks[:100]}
+        rendered = message(reply)["blocks"]
+        if not reply.buttons:
+            blocks += [{"type": "divider"}, *rendered]
+        elif len(reply.buttons) == 1 and rendered[0]["type"] == "section" and len(rendered) == 2:
+            [button] = rendered[1]["elements"]
+            blocks.append({**rendered[0], "accessory": button})
+        else:
+            blocks += rendered
+    return {"type": "home", "blocks": blocks[:HOME_BLOCKS_MAX]}
 
 
 # Slack's limits for a modal: a title of 24 characters, an input's label 2,000, its text 3,000.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import re
 import time
@@ -95,6 +96,7 @@ class SlackAdapter:
         self._turns = Turns(PLATFORM)
         self._signing_secret = signing_secret or ""
         self._profiles: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
+        self._homes: OrderedDict[str, str] = OrderedDict()  # the App Home last published, by person
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._more_routes: list[Callable[[web.Application], None]] = []
@@ -255,6 +257,7 @@ class SlackAdapter:
             calendar=await self._calendar_file(event.get("files") or []),
         )
         await self._post(event["channel"], await self._turn(incoming))
+        await self._show_home(incoming.user, tz)
 
     async def _calendar_file(self, files: list[dict[str, Any]]) -> str | None:
         """The text of a calendar invitation (.ics) shared with the message, fetched from its private
@@ -312,11 +315,27 @@ class SlackAdapter:
     async def _publish_home(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         key = UserKey(PLATFORM, body.get("team_id") or "-", event["user"])
         _, tz = await self._profile(event["user"])
-        replies = []
-        for action in (actions.command("list"), actions.command("reminders")):  # a look: nothing is saved
-            look = Incoming(user=key, kind="action", action=action, timezone=tz)
-            replies += await asyncio.to_thread(self.service.look, look)
-        await self.client.views_publish(user_id=event["user"], view=slack_blocks.home_view(replies))
+        await self._show_home(key, tz, force=True)
+
+    async def _show_home(self, key: UserKey, tz: str | None = None, *, force: bool = False) -> None:
+        """The App Home as a dashboard (`home`, looked at: nothing saved). After a turn it is published
+        again only for people who have opened it, and only if it changed."""
+        if not force and key.user_id not in self._homes:
+            return
+        look = Incoming(user=key, kind="action", action=actions.command("home"), timezone=tz)
+        view = slack_blocks.home_view(await asyncio.to_thread(self.service.look, look))
+        shown = json.dumps(view, sort_keys=True)
+        if not force and self._homes.get(key.user_id) == shown:
+            return
+        try:
+            await self.client.views_publish(user_id=key.user_id, view=view)
+        except SlackApiError as exc:  # the Home tab is a view of the DM: never worth failing a turn for
+            log.info("Slack: App Home not updated (%s)", exc.response.get("error"))
+            return
+        self._homes[key.user_id] = shown
+        self._homes.move_to_end(key.user_id)
+        while len(self._homes) > PROFILE_CACHE:
+            self._homes.popitem(last=False)
 
     async def _ack_only(self, ack: AsyncAck) -> None:
         await ack()
@@ -376,6 +395,7 @@ class SlackAdapter:
 
     async def _answer_form(self, incoming: Incoming) -> None:
         await self.send(incoming.user, await self._turn(incoming))
+        await self._show_home(incoming.user)
 
     async def _click(self, body: dict[str, Any], action: dict[str, Any], clicked: float = 0.0) -> None:
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -392,6 +412,7 @@ class SlackAdapter:
             await self._post(channel, replies)
         else:  # a button on the App Home: answer in the DM
             await self.send(incoming.user, replies)
+        await self._show_home(incoming.user)
         # "Edit letter": the box opens at once, as well as the message with its button.
         form = next((r.form for r in replies if r.form and r.form.at_once), None)
         if form is not None:
@@ -415,7 +436,28 @@ class SlackAdapter:
             display_name=name,
             timezone=tz,
         )
-        await self.send(key, await self._turn(incoming))
+        replies = await self._turn(incoming)
+        opened = await self.client.conversations_open(users=key.user_id)
+        dm = opened["channel"]["id"]
+        await self._post(dm, replies)
+        if command.get("channel_id") != dm:  # typed in a channel: a word there that only they see
+            await self._pointer(command.get("response_url"))
+        await self._show_home(key, tz)
+
+    async def _pointer(self, response_url: str | None) -> None:
+        """ "Answered in your DM", ephemeral, through the command's response_url (which needs the bot in
+        no channel); nothing of what they asked or what was answered."""
+        if not response_url:
+            return
+        message = {"response_type": "ephemeral", "text": self.service.flow.message("answered_in_dm")}
+        try:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(response_url, json=message) as response,
+            ):
+                response.raise_for_status()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.info("Slack: no pointer to the DM (%s)", type(exc).__name__)
 
 
 async def _health(_: web.Request) -> web.Response:

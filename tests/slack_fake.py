@@ -38,6 +38,7 @@ class FakeSlack:
         self.refused_tokens: set[str] = set()  # tokens Slack answers with invalid_auth
         self.shared: dict[str, bytes] = {}  # files people shared, by id: fetched with the bot token
         self.downloads: list[str] = []  # the Authorization header of each file fetched
+        self.responses: list[dict[str, Any]] = []  # what was posted to a command's response_url
 
     async def start(self) -> None:
         app = web.Application()
@@ -46,6 +47,7 @@ class FakeSlack:
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/files/{file_id}/{name}", self._download)
+        app.router.add_post("/respond/{command}", self._respond)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -130,6 +132,15 @@ class FakeSlack:
         if content is None or not auth.startswith("Bearer xoxb-"):
             return web.Response(text="<html>sign in</html>", content_type="text/html")
         return web.Response(body=content, content_type="text/calendar")
+
+    @property
+    def response_url(self) -> str:
+        """A slash command's response_url, answered by this fake."""
+        return self.url.replace("/api/", "/respond/1")
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        self.responses.append(await request.json())
+        return web.Response(text="ok")
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
@@ -218,7 +229,10 @@ class SlackClient:
     async def dm(self, text: str, *, user: str = "U1", **kwargs: Any) -> int:
         return await self.event(dm_event(text, user), **kwargs)
 
-    async def click(self, value: str, *, user: str = "U1", action_ts: str | None = None) -> int:
+    async def click(
+        self, value: str, *, user: str = "U1", action_ts: str | None = None, container: str = "message"
+    ) -> int:
+        """A button clicked in the DM, or with `container="view"` on the App Home (no channel then)."""
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": "maya", "name": "maya", "team_id": TEAM},
@@ -233,6 +247,9 @@ class SlackClient:
                          "text": {"type": "plain_text", "text": "x"},
                          "action_ts": action_ts or f"{time.time():.6f}"}],
         }  # fmt: skip
+        if container == "view":
+            payload["container"] = {"type": "view", "view_id": "VHOME"}
+            del payload["channel"]
         return await self.post(
             urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
         )
@@ -270,11 +287,17 @@ class SlackClient:
             return resp.status, await resp.text()
 
     async def command(
-        self, text: str, *, user: str = "U1", channel: str = "C0001", trigger_id: str | None = None
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        channel: str = "C0001",
+        trigger_id: str | None = None,
+        response_url: str = "http://127.0.0.1:9/none",
     ) -> int:
         form = {"token": "legacy", "team_id": TEAM, "team_domain": "acme", "channel_id": channel,
                 "channel_name": "general", "user_id": user, "user_name": "maya", "command": "/debrief",
-                "text": text, "api_app_id": "A0001", "response_url": "http://127.0.0.1:9/none",
+                "text": text, "api_app_id": "A0001", "response_url": response_url,
                 "trigger_id": trigger_id or f"{time.time_ns()}.{user}.t"}  # fmt: skip
         return await self.post(urlencode(form).encode(), "application/x-www-form-urlencoded")
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from bot.engine import (  # noqa: F401
     conversation,
     days_after,
+    home,
+    invitations,
     news,
     nudge_words,
     registry,

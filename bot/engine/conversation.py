@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot import actions, dates
 from bot.answers import short
 from bot.commands import Command, parse_command
@@ -58,11 +60,27 @@ def cmd_list(t: Turn, _: Command) -> None:
     if not items:
         t.say(t.msg("list_empty"), (Button(t.label("new_debrief"), actions.command("new")),))
         return
-    lines, buttons = [t.msg("list_header")], []
-    shown = list(enumerate(items, start=1))[-LIST_LIMIT:]
+    lines = [t.msg("list_header")]
     if len(items) > LIST_LIMIT:
         lines.append(t.label("list_more", count=len(items) - LIST_LIMIT))
-    for number, item in shown:
+    rows = interview_rows(t, LIST_LIMIT)
+    lines += [row.line for row in rows]
+    lines.append(t.msg("list_footer"))
+    t.say("\n".join(lines), tuple(row.button for row in rows))
+
+
+@dataclass(frozen=True)
+class InterviewRow:
+    """One interview as `list` and `home` show it: its numbered line and the button that opens it."""
+
+    line: str
+    button: Button
+
+
+def interview_rows(t: Turn, limit: int) -> list[InterviewRow]:
+    """The latest `limit` interviews, numbered as `resume N` counts them."""
+    rows = []
+    for number, item in list(enumerate(t.snap.interviews, start=1))[-limit:]:
         title = " · ".join(p for p in (item.company, item.role) if p) or t.label("unnamed")
         day = dates.show_day((item.interview_at or item.created_at).astimezone(t.tz).date())
         if item.status == IN_PROGRESS:
@@ -74,13 +92,14 @@ def cmd_list(t: Turn, _: Command) -> None:
         else:
             state = t.label("state_done" if item.status == DONE else "state_cancelled")
             verb = "open_button" if item.status == DONE else "reopen_button"
-        lines.append(t.label("list_line", number=number, title=short(title, 80), day=day, state=state))
         company = short(item.company or t.label("unnamed"), 40)
-        buttons.append(
-            Button(t.label(verb, number=number, company=company), actions.command("resume", number))
+        rows.append(
+            InterviewRow(
+                t.label("list_line", number=number, title=short(title, 80), day=day, state=state),
+                Button(t.label(verb, number=number, company=company), actions.command("resume", number)),
+            )
         )
-    lines.append(t.msg("list_footer"))
-    t.say("\n".join(lines), tuple(buttons))
+    return rows
 
 
 @registry.command("status")
