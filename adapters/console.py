@@ -17,12 +17,15 @@ import tempfile
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import calendars, warming
 from bot.inputs import loose
 from bot.messages import Button, Form, Incoming, Reply, UserKey
 from bot.service import ConversationService
+
+if TYPE_CHECKING:
+    from adapters.console_prompt import TerminalPrompt
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])[*_](?!\s)(.+?)(?<!\s)[*_](?![\w*])", re.S)
@@ -104,6 +107,8 @@ class ConsoleAdapter:
         pretty: bool | None = None,
         on_first_prompt: Callable[[], Awaitable[None]] | None = None,
         editor: str | None = None,
+        prompt: TerminalPrompt | None = None,
+        on_typing: Callable[[bool], None] | None = None,
     ) -> None:
         self.service = service
         self.on_first_prompt = on_first_prompt  # what can wait until the first prompt is up
@@ -113,6 +118,12 @@ class ConsoleAdapter:
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.pretty = self.stdin.isatty() and self.stdout.isatty() if pretty is None else pretty
+        # On a real terminal, prompt_toolkit's prompt; through a pipe (or in tests) plain lines.
+        if prompt is None and self.pretty and _real_terminal(self.stdin, self.stdout):
+            from adapters.console_prompt import TerminalPrompt
+
+            prompt = TerminalPrompt(on_typing=on_typing)
+        self.prompt = prompt
         self.export_dir = export_dir or Path.cwd()
         # What typing a number clicks: the latest option shown with that number. A reminder's options
         # keep their numbers until a later message shows options with the same numbers, and their
@@ -128,12 +139,13 @@ class ConsoleAdapter:
         service.on_forget(self._forget_files)
 
     async def start(self) -> None:
-        if self.pretty:
+        marks_pastes = self.pretty and self.prompt is None  # prompt_toolkit marks pastes itself
+        if marks_pastes:
             self.stdout.write(_PASTE_ON)
         try:
             await self._chat()
         finally:
-            if self.pretty:
+            if marks_pastes:
                 self.stdout.write(_PASTE_OFF)
                 self.stdout.flush()
 
@@ -144,10 +156,13 @@ class ConsoleAdapter:
         if self.on_first_prompt is not None:
             await self.on_first_prompt()
         while not self._stopping:
-            if self.pretty:
-                self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")
-                self.stdout.flush()
-            line = await self._next_line()
+            if self.prompt is not None:
+                line = await self.prompt.line()
+            else:
+                if self.pretty:
+                    self.stdout.write(f"{_ANSI_DIM}you ›{_ANSI_RESET} ")
+                    self.stdout.flush()
+                line = await self._next_line()
             if not line:  # end of input
                 if self.pretty:
                     self.stdout.write(
@@ -172,6 +187,9 @@ class ConsoleAdapter:
             if self._editing:  # the editor has the screen: shown once it is closed
                 self._held.append(replies)
                 return
+            if self.prompt is not None:  # above the prompt, what is being typed kept
+                await self.prompt.above(lambda: self._print(replies, reminder=True))
+                return
             self._print(replies, reminder=True)
 
     async def _edit(self, form: Form) -> Incoming | None:
@@ -179,12 +197,15 @@ class ConsoleAdapter:
         text saved there as the answer. None (the click as it is) if the editor would not run."""
         assert self.editor is not None  # forms are kept only when there is one
         self._editing = True
-        self.stdout.write(_PASTE_OFF)
-        self.stdout.flush()
+        marks_pastes = self.prompt is None
+        if marks_pastes:
+            self.stdout.write(_PASTE_OFF)
+            self.stdout.flush()
         try:
             text = await asyncio.to_thread(edit_in, self.editor, form.initial)
         finally:
-            self.stdout.write(_PASTE_ON)
+            if marks_pastes:
+                self.stdout.write(_PASTE_ON)
             self._editing = False
             for held in self._held:
                 self._print(held, reminder=True)
@@ -310,6 +331,11 @@ class ConsoleAdapter:
         text = render(replies, pretty=self.pretty, first_number=first)
         self.stdout.write(prefix + text + "\n\n")
         self.stdout.flush()
+
+
+def _real_terminal(stdin: TextIO, stdout: TextIO) -> bool:
+    """The process's own terminal: prompt_toolkit draws on it (a test's fake tty is no terminal)."""
+    return stdin is sys.__stdin__ and stdout is sys.__stdout__ and stdin.isatty() and stdout.isatty()
 
 
 def _calendar_at(line: str) -> str | None:

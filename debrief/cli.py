@@ -44,11 +44,12 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
     from bot.service import ConversationService, utc_now
 
     database = _open_database(settings)
+    clock = ScaledClock(time_scale) if time_scale != 1 else None
     service = ConversationService(
         database=database,
         default_timezone=settings.timezone,
         quiet_hours=settings.quiet(),
-        clock=ScaledClock(time_scale) if time_scale != 1 else utc_now,
+        clock=clock or utc_now,
     )
     reminders: list[NudgeScheduler] = []
 
@@ -66,7 +67,11 @@ def _chat(settings: Settings, user_name: str | None, time_scale: float = 1.0) ->
         reminders.append(scheduler)
 
     adapter = ConsoleAdapter(
-        service=service, user_name=user_name, export_dir=settings.export_dir, on_first_prompt=start_reminders
+        service=service,
+        user_name=user_name,
+        export_dir=settings.export_dir,
+        on_first_prompt=start_reminders,
+        on_typing=clock.hold if clock is not None else None,  # a sped-up clock stands still mid-answer
     )
 
     async def chat() -> None:
