@@ -169,7 +169,17 @@ class ConsoleAdapter:
                         "\nBye! Your notes are saved; run it again to pick up where you left off.\n"
                     )
                 break
-            incoming = self._incoming(line.rstrip("\n"))
+            path = calendar_path(line.rstrip("\n"))
+            if path is not None:  # an invitation saved as .ics: shared by naming it
+                calendar = read_calendar_file(path)
+                if calendar is None:
+                    self._print([Reply(self.service.flow.message("calendar_file_unread", name=path.name))])
+                    continue
+                incoming = Incoming(
+                    user=self.user, text="", calendar=calendar, display_name=self.display_name
+                )
+            else:
+                incoming = self._incoming(line.rstrip("\n"))
             form = self.forms.get(incoming.action or "")
             if form is not None:
                 incoming = await self._edit(form) or incoming
@@ -211,6 +221,9 @@ class ConsoleAdapter:
                 self._print(held, reminder=True)
             self._held = []
         if text is None:
+            self._print(
+                [Reply(self.service.flow.message("editor_failed", editor=self.editor))], reminder=True
+            )
             return None
         return Incoming(
             user=self.user, kind="action", action=form.submit, text=text, display_name=self.display_name
@@ -257,9 +270,6 @@ class ConsoleAdapter:
     def _incoming(self, line: str) -> Incoming:
         """A typed line; the number or label of an option on screen counts as clicking it, and the
         path of a calendar file (an invitation saved as .ics) shares that file."""
-        calendar = _calendar_at(line)
-        if calendar is not None:
-            return Incoming(user=self.user, text="", calendar=calendar, display_name=self.display_name)
         word = loose(line)
         button = self.numbers.get(int(word)) if word.isdecimal() and len(word) < 4 else None
         if button is None and word:
@@ -309,8 +319,9 @@ class ConsoleAdapter:
         if user != self.user:
             return
         folder = self.person_dir()
-        for path in folder.glob("debrief-*.md"):
-            path.unlink(missing_ok=True)
+        for pattern in ("debrief-*.md", "*.ics"):  # exports, and "Add to calendar" files
+            for path in folder.glob(pattern):
+                path.unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # a file of the person's own making stays, and the folder
             folder.rmdir()
 
@@ -338,12 +349,17 @@ def _real_terminal(stdin: TextIO, stdout: TextIO) -> bool:
     return stdin is sys.__stdin__ and stdout is sys.__stdout__ and stdin.isatty() and stdout.isatty()
 
 
-def _calendar_at(line: str) -> str | None:
-    """The text of the .ics file a line names ("~/Downloads/invite.ics", quoted or dragged in)."""
-    name = line.strip().strip("'\"")
-    if not name.casefold().endswith(".ics") or "\n" in name:
+def calendar_path(line: str) -> Path | None:
+    """The .ics file a line names: "~/Downloads/invite.ics", quoted, or dragged into the terminal
+    ("/tmp/my\\ invite.ics"); None for any other line."""
+    name = line.strip().strip("'\"").replace("\\ ", " ")
+    if not name.casefold().endswith(".ics") or "\n" in name or len(name) > 4096:
         return None
-    path = Path(name).expanduser()
+    return Path(name).expanduser()
+
+
+def read_calendar_file(path: Path) -> str | None:
+    """Its text; None when it is not there, not readable, or bigger than any invitation."""
     try:
         if not path.is_file() or path.stat().st_size > calendars.ICS_MAX_BYTES:
             return None

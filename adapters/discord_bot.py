@@ -66,14 +66,7 @@ class FormModal(discord.ui.Modal):
 
 async def _calendar_file(attachments: list[discord.Attachment]) -> str | None:
     """The text of a calendar invitation (.ics) attached to a DM, or None."""
-    shared = next(
-        (
-            a
-            for a in attachments
-            if a.filename.casefold().endswith(".ics") or (a.content_type or "").startswith("text/calendar")
-        ),
-        None,
-    )
+    shared = next((a for a in attachments if calendars.is_calendar_file(a.filename, a.content_type)), None)
     if shared is None or shared.size > calendars.ICS_MAX_BYTES:
         return None
     try:
@@ -356,8 +349,9 @@ class DiscordAdapter:
             try:
                 await interaction.response.send_modal(FormModal(form))
                 return
-            except discord.HTTPException as exc:  # too late (3 s): the button is still there
+            except discord.HTTPException as exc:  # too late (3 s): say so, the button is still there
                 log.info("Discord: no modal (%s)", type(exc).__name__)
+                await self.send(self.key(interaction.user), [Reply(self.service.flow.message("form_retry"))])
                 return
         with contextlib.suppress(discord.HTTPException):
             await interaction.response.defer()

@@ -50,6 +50,7 @@ TIMESTAMP_SHAPE = re.compile(r"[0-9]{1,15}")
 SIGNATURE_SHAPE = re.compile(r"v0=[0-9a-f]{64}")
 MAX_REQUEST_AGE_S = 300  # Slack's own advice: older requests may be replays
 TRIGGER_FRESH_S = 2.5  # a click's trigger_id opens a modal within 3 seconds of the click
+FILE_TIMEOUT = aiohttp.ClientTimeout(total=10)  # a shared file: the person's next messages wait for it
 
 
 class SlackAdapter:
@@ -262,7 +263,10 @@ class SlackAdapter:
     async def _calendar_file(self, files: list[dict[str, Any]]) -> str | None:
         """The text of a calendar invitation (.ics) shared with the message, fetched from its private
         URL with the bot token (sent only to Slack's own hosts); None when there is none."""
-        shared = next((f for f in files if _is_calendar(f)), None)
+        shared = next(
+            (f for f in files if calendars.is_calendar_file(str(f.get("name") or ""), f.get("mimetype"))),
+            None,
+        )
         url = (shared or {}).get("url_private_download") or (shared or {}).get("url_private")
         if shared is None or not url or not self._slack_host(url):
             return None
@@ -270,7 +274,10 @@ class SlackAdapter:
             return None
         headers = {"Authorization": f"Bearer {self.client.token}"}
         try:
-            async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
+            async with (
+                aiohttp.ClientSession(timeout=FILE_TIMEOUT) as session,
+                session.get(url, headers=headers) as response,
+            ):
                 response.raise_for_status()
                 data = await response.content.read(calendars.ICS_MAX_BYTES + 1)
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -357,20 +364,22 @@ class SlackAdapter:
         if form is None or form.open != action.get("value"):
             await self._click(body, action, clicked)
             return
-        await self._show_form(body, form, clicked)
+        if not await self._show_form(body, form, clicked):  # the click must not come to nothing
+            await self.send(_clicker(body), [Reply(self.service.flow.message("form_retry"))])
 
     async def _show_form(self, body: dict[str, Any], form: Form, clicked: float) -> bool:
-        """Open the form's modal with the click's trigger_id, still fresh; False if it could not."""
+        """Open the form's modal with the click's trigger_id, still fresh. False if it came too late
+        (the button stays in the DM); a text too long for a Slack box gets a word instead."""
         flow = self.service.flow
         view = slack_blocks.form_view(form, save=flow.label("form_save"), cancel=flow.label("form_cancel"))
         if view is None:  # more than a Slack box holds: pasting it as a message still works
             await self.send(_clicker(body), [Reply(flow.message("form_too_long"))])
-            return False
+            return True
         if time.monotonic() - clicked > TRIGGER_FRESH_S or not body.get("trigger_id"):
             return False
         try:
             await self.client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SlackApiError as exc:  # expired_trigger_id after a slow turn: the button stays in the DM
+        except SlackApiError as exc:  # expired_trigger_id after a slow turn
             log.info("Slack: no modal (%s)", exc.response.get("error"))
             return False
         return True
@@ -462,11 +471,6 @@ class SlackAdapter:
 
 async def _health(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
-
-
-def _is_calendar(file: dict[str, Any]) -> bool:
-    name = str(file.get("name") or "").casefold()
-    return file.get("filetype") == "ics" or file.get("mimetype") == "text/calendar" or name.endswith(".ics")
 
 
 def _clicker(body: dict[str, Any]) -> UserKey:

@@ -17,6 +17,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.messages import Incoming, UserKey
+from bot.metrics import Metrics, PrometheusMetrics
 from bot.service import ConversationService
 from storage.db import Database, safe_url, scratch_schema
 
@@ -34,8 +35,8 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure_turns(database: Database, users: int) -> list[float]:
-    service = ConversationService(database=database, default_timezone="Europe/Berlin")
+def measure_turns(database: Database, users: int, metrics: Metrics | None = None) -> list[float]:
+    service = ConversationService(database=database, default_timezone="Europe/Berlin", metrics=metrics)
     timings = []
     for n in range(users):
         user = UserKey("bench", "w", f"user{n}")
@@ -151,24 +152,33 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=20, help="people the threads drive")
     parser.add_argument("--stored", type=int, default=10_000, help="other people already stored")
     parser.add_argument("--url", default=None, help="database URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--metrics",
+        action="store_true",
+        help="count turns in Prometheus metrics, as with DEBRIEF_HEALTH_PORT",
+    )
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
     if url.startswith("postgresql"):
         with scratch_schema(url) as scoped_url:
-            run(scoped_url, args.users, args.stored, args.threads, args.people)
+            run(scoped_url, args.users, args.stored, args.threads, args.people, metrics=args.metrics)
     else:
-        run(url, args.users, args.stored, args.threads, args.people)
+        run(url, args.users, args.stored, args.threads, args.people, metrics=args.metrics)
 
 
-def run(url: str, users: int, stored: int, threads: int, people: int) -> None:
+def run(url: str, users: int, stored: int, threads: int, people: int, *, metrics: bool = False) -> None:
     database = Database(url)
     database.migrate()
     seed_people(database, stored)
     print(
         f"database: {safe_url(url)}; {stored:,} people stored; {users} users x {len(SCRIPT)} turns (a whole steps 1-3 debrief each)"
     )
+    if metrics:
+        print(
+            "metrics: every turn counted and timed in Prometheus metrics (as `debrief run` serving /metrics)"
+        )
     started = time.perf_counter()
-    turns = measure_turns(database, users)
+    turns = measure_turns(database, users, PrometheusMetrics() if metrics else None)
     elapsed = time.perf_counter() - started
     floor = measure_floor(database, 2000)
     p50, p99 = statistics.median(turns), percentile(turns, 0.99)

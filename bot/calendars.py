@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
@@ -164,12 +164,16 @@ def read_calendar(text: str, *, tz: ZoneInfo, me: str | None = None) -> Invitati
     Times with a VTIMEZONE or in UTC are kept as they are; a floating time is read in `tz`; an
     all-day event starts at 9:00 in `tz`. `me` (the person's name) is left out of the people.
     """
+    try:
+        return _read_calendar(text, tz=tz, me=me)
+    except Exception:
+        return None
+
+
+def _read_calendar(text: str, *, tz: ZoneInfo, me: str | None) -> Invitation | None:
     import icalendar
 
-    try:
-        calendar = icalendar.Calendar.from_ical(text)
-    except (ValueError, IndexError, KeyError):
-        return None
+    calendar = icalendar.Calendar.from_ical(text)
     method = str(calendar.get("METHOD", "")).upper()
     events = calendar.walk("VEVENT")
     one_off = [e for e in events if "RRULE" not in e and "RDATE" not in e]
@@ -180,14 +184,15 @@ def read_calendar(text: str, *, tz: ZoneInfo, me: str | None = None) -> Invitati
         return Invitation(title, None, datetime.min.replace(tzinfo=UTC), None, recurring=True)
     event = one_off[0]
     raw_start = event.decoded("DTSTART", None)
-    if raw_start is None:
+    if not isinstance(raw_start, date):  # missing, or a value icalendar could not read
         return None
     all_day = not isinstance(raw_start, datetime)
     start = _moment(raw_start, tz)
     raw_end = event.decoded("DTEND", None)
-    end = None if all_day or raw_end is None else _moment(raw_end, tz)
-    if end is None and "DURATION" in event and not all_day:
-        end = start + event.decoded("DURATION")
+    end = _moment(raw_end, tz) if isinstance(raw_end, datetime) and not all_day else None
+    duration = event.decoded("DURATION", None) if "DURATION" in event else None
+    if end is None and isinstance(duration, timedelta) and not all_day:
+        end = start + duration
     title = _CANCELLED_PREFIX.sub("", clean_text(str(event.get("SUMMARY", ""))))[:200]
     organizer = _address(event.get("ORGANIZER"))
     people = _people(cast("icalendar.Event", event), organizer, me)
@@ -220,13 +225,17 @@ def _address(value: object) -> str:
 
 
 def _people(event: icalendar.Event, organizer: str, me: str | None) -> tuple[tuple[str, str], ...]:
-    """The employer's people: attendees (and an organizer who is a person) from the organizer's own
-    domain when it is the employer's; else every attendee but rooms, mailboxes and the person."""
-    domain = organizer.rpartition("@")[2]
-    own_domain = bool(domain) and domain not in SHARED_DOMAINS
+    """The employer's people: attendees (and an organizer who is a person) on the employer's domain,
+    the organizer's when it is one, else any that is no mail provider's (a candidate invited by
+    a scheduling tool comes with a personal address); rooms, mailboxes and the person left out."""
     attendees = event.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
+    domain = organizer.rpartition("@")[2]
+    if not domain or domain in SHARED_DOMAINS:
+        domain = ""
+    addresses = [_address(a) for a in attendees]
+    at_work = not domain and any(a and a.rpartition("@")[2] not in SHARED_DOMAINS for a in addresses)
     seen: dict[str, str] = {}  # email -> name
     for who in [event.get("ORGANIZER"), *attendees]:
         if who is None:
@@ -238,8 +247,10 @@ def _people(event: icalendar.Event, organizer: str, me: str | None) -> tuple[tup
         name = clean_text(str(params.get("CN", ""))).strip("'\" ")
         if "@" in name:
             name = ""
-        local = email.partition("@")[0]
-        if not email or _NOT_A_PERSON.match(local) or (own_domain and not email.endswith("@" + domain)):
+        local, _, their_domain = email.partition("@")
+        if not email or _NOT_A_PERSON.match(local):
+            continue
+        if (domain and their_domain != domain) or (at_work and their_domain in SHARED_DOMAINS):
             continue
         name = name or _name_from(local)
         if me and _same_name(name, me):
@@ -255,9 +266,8 @@ def _name_from(local: str) -> str:
 
 
 def _same_name(one: str, other: str) -> bool:
-    """ "Maya Rivera" and "Maya": one name's words all in the other's."""
-    mine, theirs = set(one.casefold().split()), set(other.casefold().split())
-    return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
+    """The same name, in any order and case ("Rivera Maya"); "Omar" is not "Omar Haddad"."""
+    return bool(one.split()) and sorted(one.casefold().split()) == sorted(other.casefold().split())
 
 
 def company_from(title: str, organizer: str = "") -> str | None:
@@ -280,7 +290,8 @@ def company_from(title: str, organizer: str = "") -> str | None:
         for p in _JOINED_PARTS.split(title.partition(":")[2] if _HEADED.match(title) else title)
         if p.strip()
     ]
-    if len(parts) >= 2:
+    # Only "<employer> - <…interview>": after "Interview - " most often comes the role.
+    if len(parts) >= 2 and not _INTERVIEW_WORDS.search(parts[0]):
         leftover = [p.strip() for p in parts if not _INTERVIEW_WORDS.search(p)]
         if len(leftover) == 1:
             return leftover[0][:80]
@@ -317,48 +328,68 @@ _TITLE_LINE = re.compile(
     r"^\s*(?:subject|topic|title|event)\s*:\s*(?P<title>.+)$", re.IGNORECASE | re.MULTILINE
 )
 _ORGANIZER_LINE = re.compile(r"^\s*(?:organi[sz]er|from)\s*:\s*(?P<who>.+)$", re.IGNORECASE | re.MULTILINE)
-_UTC_OFFSET = re.compile(
-    r"\(\s*(?:UTC|GMT)\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?\s*\)[^\n]*"
-)
+_UTC_OFFSET = re.compile(r"\(\s*(?:UTC|GMT)\s*(?P<sign>[+-])(?P<hours>\d{1,2}):?(?P<minutes>\d{2})?\s*\)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A meeting's own marks: its link, or the words its calendar puts in every invitation.
 _MEETING_SIGNS = re.compile(
-    r"microsoft teams|teams\.microsoft\.com|join zoom meeting|zoom\.us/j/|meet\.google\.com|google meet|"
-    r"webex|join the meeting|invitation from google calendar|meeting id",
+    r"teams\.microsoft\.com/|zoom\.us/j/|meet\.google\.com/|webex\.com/|microsoft teams meeting|"
+    r"join zoom meeting|google meet joining info|invitation from google calendar",
     re.IGNORECASE,
 )
+# A date line must name a day (a month, a weekday, or digits like 11/12) and a clock time.
+_DAY_NAMED = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d\s+(?:jan|feb|mar|apr|may|jun|"
+    r"jul|aug|sep|oct|nov|dec)|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.IGNORECASE)
+# Zone names calendars print instead of an IANA name ("Eastern Time (US and Canada)").
+_ZONE_NAMES = {
+    "eastern time": "America/New_York",
+    "central time": "America/Chicago",
+    "mountain time": "America/Denver",
+    "pacific time": "America/Los_Angeles",
+    "alaska": "America/Anchorage",
+    "hawaii": "Pacific/Honolulu",
+}
+
+
+def _date_line(text: str) -> re.Match[str] | None:
+    """The line that says when: Outlook's "When:", Zoom's "Time:", or Google's "Friday … · 2:00 – 3:00pm"."""
+    for pattern in (_WHEN_LINE, _GOOGLE_LINE):
+        for match in pattern.finditer(text):
+            if _DAY_NAMED.search(match["when"]) and _CLOCK.search(match["when"]):
+                return match
+    return None
 
 
 def looks_like_invitation(text: str) -> bool:
-    """Text pasted from a calendar invitation: several lines, a date line, and a meeting's marks."""
+    """Text pasted from a calendar invitation: several lines, a line with a day and a time, and a
+    meeting's own marks (its link, its calendar's words) or a subject line. Notes that mention a
+    time and Teams are no invitation."""
     if looks_like_calendar(text):
         return True
     lines = [line for line in text.splitlines() if line.strip()]
-    dated = _WHEN_LINE.search(text) or _GOOGLE_LINE.search(text)
     return (
         len(lines) >= 2
-        and dated is not None
+        and _date_line(text) is not None
         and (_MEETING_SIGNS.search(text) is not None or _TITLE_LINE.search(text) is not None)
     )
 
 
 def read_pasted(text: str, *, now: datetime, tz: ZoneInfo) -> Invitation | None:
-    """The interview an invitation's text describes: Outlook's "When:", Zoom's "Time:", Google's
-    "Friday, December 11 · 2:00 – 3:00pm" with its "Time zone:" line. None without a future date."""
-    zone = tz
-    if (named_zone := _ZONE_LINE.search(text)) and (found := dates.find_zone(named_zone["zone"])):
-        zone = ZoneInfo(found)
-    match = _WHEN_LINE.search(text) or _GOOGLE_LINE.search(text)
+    """The interview an invitation's text describes, in the zone it names (Google's "Time zone:"
+    line; Outlook's cities after its UTC offset, which is the winter one all year; Zoom's zone
+    name), else the person's. None without a day and time still to come."""
+    match = _date_line(text)
     if match is None:
         return None
     when = match["when"]
+    zone = _zone_named(text, when) or tz
     offset = _UTC_OFFSET.search(when)
-    if offset is not None:  # Outlook: "(UTC+01:00) Amsterdam, Berlin…": that offset, not a guess
-        minutes = int(offset["hours"]) * 60 + int(offset["minutes"] or 0)
-        fixed = timezone(timedelta(minutes=minutes if offset["sign"] == "+" else -minutes))
+    if offset is not None:
         when = when[: offset.start()]
-        span = _span(when, now=now, tz=zone, fixed=fixed)
-    else:
-        span = _span(_strip_zone_names(when), now=now, tz=zone)
+    span = _span(_strip_zone_names(when), now=now, tz=zone)
     if span is None:
         return None
     start, end = span
@@ -372,25 +403,43 @@ def read_pasted(text: str, *, now: datetime, tz: ZoneInfo) -> Invitation | None:
     return Invitation(title=title, company=company, role=role_from(title, company), start=start, end=end)
 
 
-def _span(
-    when: str, *, now: datetime, tz: ZoneInfo, fixed: timezone | None = None
-) -> tuple[datetime, datetime | None] | None:
+def _zone_named(text: str, when: str) -> ZoneInfo | tzinfo | None:
+    """The zone an invitation names: "Time zone: Europe/London", a zone's name or a city after the
+    time, or else Outlook's bare UTC offset."""
+    if (line := _ZONE_LINE.search(text)) and (found := dates.find_zone(line["zone"])):
+        return ZoneInfo(found)
+    lowered = when.casefold()
+    for name, zone in _ZONE_NAMES.items():
+        if name in lowered:
+            return ZoneInfo(zone)
+    offset = _UTC_OFFSET.search(when)
+    after = when[offset.end() if offset else 0 :]
+    for city in re.split(r"[,;/()]|\band\b", after):
+        if len(city.strip()) > 2 and (found := dates.find_zone(city.strip(" ."))):
+            return ZoneInfo(found)
+    if offset is not None:
+        minutes = int(offset["hours"]) * 60 + int(offset["minutes"] or 0)
+        return timezone(timedelta(minutes=minutes if offset["sign"] == "+" else -minutes))
+    return None
+
+
+def _span(when: str, *, now: datetime, tz: tzinfo) -> tuple[datetime, datetime | None] | None:
     words = when.replace("·", " ").replace("–", "-").replace("—", "-")
     words = re.sub(r"\s*-\s*", "-", words).strip(" ,.")
-    if fixed is None:
+    if isinstance(tz, ZoneInfo):
         return dates.parse_span(words, now=now, tz=tz)
     # A fixed offset: read the wall-clock time as if in UTC, then move it by the offset.
-    span = dates.parse_span(words, now=now + fixed.utcoffset(None), tz=ZoneInfo("UTC"))
+    shift = tz.utcoffset(None) or timedelta(0)
+    span = dates.parse_span(words, now=now + shift, tz=ZoneInfo("UTC"))
     if span is None:
         return None
-    shift = fixed.utcoffset(None)
     start, end = span
     return start - shift, (end - shift if end is not None else None)
 
 
 def _strip_zone_names(when: str) -> str:
     """ "Dec 11, 2026 02:00 PM Amsterdam, Berlin, Rome" -> the date and time alone."""
-    cut = re.search(r"(?<=[ap]m)\s+[A-Z][a-z]+(?:[ ,/]|$)", when, re.IGNORECASE)
+    cut = re.search(r"(?<=[ap]m)\s+[A-Z][a-z]+(?:[ ,/()]|$)", when, re.IGNORECASE)
     return when[: cut.start()] if cut else when
 
 
@@ -407,12 +456,17 @@ def invitation_from(text: str, *, now: datetime, tz: ZoneInfo, me: str | None = 
     return read_pasted(text, now=now, tz=tz)
 
 
-def show_span(invitation: Invitation, tz: ZoneInfo) -> str:
+def show_span(start: datetime, end: datetime | None, tz: ZoneInfo, *, all_day: bool = False) -> str:
     """ "Fri 11 Dec, 14:00-15:00" in the person's zone; a whole day: "Fri 11 Dec (all day)"."""
-    local = invitation.start.astimezone(tz)
-    if invitation.all_day:
+    local = start.astimezone(tz)
+    if all_day:
         return f"{dates.show_day(local.date())} (all day)"
-    shown = dates.show_moment(invitation.start, tz)
-    if invitation.end is not None and invitation.end.astimezone(tz).date() == local.date():
-        shown += f"–{invitation.end.astimezone(tz):%H:%M}"
+    shown = dates.show_moment(start, tz)
+    if end is not None and end.astimezone(tz).date() == local.date():
+        shown += f"–{end.astimezone(tz):%H:%M}"
     return shown
+
+
+def is_calendar_file(name: str, content_type: str | None) -> bool:
+    """An .ics file, by its name or its type (what Slack and Discord say of a file shared)."""
+    return name.casefold().endswith(".ics") or (content_type or "").casefold().startswith("text/calendar")

@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # Operators: GET /health and /metrics on this port, for every platform (unset: not served).
     health_port: int | None = Field(default=None, ge=1, le=65535, validation_alias="DEBRIEF_HEALTH_PORT")
 
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """ "DEBRIEF_HEALTH_PORT=" (left empty in .env) means not served, not a mistake."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

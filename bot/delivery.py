@@ -84,7 +84,8 @@ class NudgeDelivery:
 
         def claim() -> tuple[int, list[nudge_store.Claimed]]:
             with self.service.db.transaction() as session:
-                backlog = nudge_store.count_due(session, now=now)
+                metrics = self.service.metrics
+                backlog = nudge_store.count_due(session, now=now) if metrics.counts_backlog else 0
                 return backlog, nudge_store.claim_due(
                     session, now=now, limit=limit, lease=CLAIM_LEASE, platforms=tuple(platforms), only=only
                 )

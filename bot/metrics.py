@@ -29,6 +29,8 @@ def platform_label(platform: str) -> str:
 class Metrics:
     """Records nothing. The service, the delivery and the scheduler call these at each event."""
 
+    counts_backlog = False  # whether a sweep should count the due reminders (a query) for `swept`
+
     def turn(self, platform: str, *, failed: bool, seconds: float) -> None:
         """A turn ran (answered, or failed and apologised) in `seconds`."""
 
@@ -48,6 +50,8 @@ class Metrics:
 
 class PrometheusMetrics(Metrics):
     """The figures, in a registry of this object's own (two in one test never mix)."""
+
+    counts_backlog = True
 
     def __init__(self, platforms: tuple[str, ...] = PLATFORMS) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram

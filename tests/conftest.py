@@ -1,10 +1,11 @@
-"""Shared fixtures: a real SQLite file, a fresh schema on the local PostgreSQL, a settable clock."""
+"""Shared fixtures: a folder of its own for each test, a real SQLite file, a fresh schema on the local PostgreSQL, a settable clock."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,6 +18,18 @@ POSTGRES_URL = os.environ.get(
     "DEBRIEF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REQUIRE_POSTGRES = os.environ.get("DEBRIEF_REQUIRE_POSTGRES") == "1"
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _own_folder(tmp_path, monkeypatch) -> None:
+    """Each test runs in a folder of its own: nothing it writes lands in the checkout (a console's
+    default export folder is the current one), and no developer's .env is read. The processes a
+    test starts still find the project's modules (`python -m tests.turn_worker`)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
 
 
 class Clock:

@@ -39,6 +39,7 @@ class FakeSlack:
         self.shared: dict[str, bytes] = {}  # files people shared, by id: fetched with the bot token
         self.downloads: list[str] = []  # the Authorization header of each file fetched
         self.responses: list[dict[str, Any]] = []  # what was posted to a command's response_url
+        self.errors: dict[str, str] = {}  # method -> the error Slack answers it with ("expired_trigger_id")
 
     async def start(self) -> None:
         app = web.Application()
@@ -86,6 +87,8 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         if token in self.refused_tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in self.errors:
+            return web.json_response({"ok": False, "error": self.errors[method]})
         headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else None
         return web.json_response(self._answer(method, params), headers=headers)
 

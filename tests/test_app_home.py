@@ -45,7 +45,9 @@ def test_the_home_tab_is_a_dashboard_with_buttons_for_each_interview_and_reminde
     labels = [b["text"]["text"] for b in _buttons(view)]
     assert labels[:2] == ["New debrief", "Export my data"]
     assert "Resume 1: ACME" in labels
-    assert labels.count("A day later") == labels.count("Cancel") >= 1  # each reminder: snooze or cancel
+    assert (
+        labels.count("A day later") == labels.count("Don't send it") >= 1
+    )  # each reminder: later, or not at all
     interview = next(b for b in view["blocks"] if "accessory" in b and "ACME" in b["text"]["text"])
     assert "step 3 of 6" in interview["text"]["text"]  # its step and status, the button beside it
 
@@ -89,7 +91,7 @@ def test_cancel_on_the_home_tab_answers_in_the_dm_and_the_reminder_leaves_the_ho
             assert await client.event(HOME) == 200
             await wait_for(lambda: fake.of("views.publish"))
             home = fake.of("views.publish")[-1]["view"]
-            cancel = next(b for b in _buttons(home) if b["text"]["text"] == "Cancel")
+            cancel = next(b for b in _buttons(home) if b["text"]["text"] == "Don't send it")
             before, published = len(fake.of("chat.postMessage")), len(fake.of("views.publish"))
             assert await client.click(cancel["value"], container="view") == 200
             await wait_for(lambda: len(fake.of("views.publish")) > published)
@@ -119,3 +121,12 @@ def test_slash_command_in_a_channel_answers_in_the_dm_with_an_ephemeral_pointer(
         }
     ]  # once: typed in the DM itself, no pointer is needed
     assert {p["channel"] for p in fake.of("chat.postMessage")} == {"DU1"}
+
+
+def test_a_reminder_tied_to_an_interview_offers_no_day_later(service):
+    chat = Chat(service)
+    chat.say("I have an interview at Initech on monday 5pm")
+    replies = service.look(Incoming(user=chat.user, kind="action", action=actions.command("home")))
+    tied = [r for r in replies if "interview reminder" in r.text]  # the prep before, the debrief after
+    assert len(tied) == 2
+    assert all([b.label for b in r.buttons] == ["Don't send it"] for r in tied)  # a day later: too late

@@ -178,6 +178,8 @@ def test_a_second_interview_comes_with_a_calendar_file(service):
     assert event.decoded("DTSTART") == _utc(2026, 12, 1, 9)  # 10:00 in Berlin
     assert str(event["SUMMARY"]) == "Second interview: ACME"
     assert str(event["UID"]).endswith("-second@debrief")  # told again, a calendar updates the same event
+    texts = [r.text for r in chat.replies]
+    assert texts[-1].startswith("Do you know who you'll meet")  # the next question comes after the file
 
 
 def test_an_offer_deadline_comes_with_a_whole_day_calendar_file(service):
@@ -203,6 +205,21 @@ def test_an_interview_announced_in_words_comes_with_a_calendar_file(service):
         _utc(2026, 12, 10, 13),
         _utc(2026, 12, 10, 14),
     )
+
+
+def test_an_invitation_as_a_first_message_is_welcomed_and_its_debrief_asks_only_the_rest(service):
+    service.clock.now = NOW
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
+    assert chat.replies[0].text.startswith("Hi! I'm **Debrief**")
+    chat.click("Keep it")
+    service.clock.now = datetime(2026, 12, 11, 9, 50, tzinfo=UTC)  # a quarter of an hour after it
+    assert "How did it go at Mercy General?" in chat.deliver_nudges()
+    chat.click("Start my debrief")
+    assert "Did they say when you'd hear back?" in chat.last  # role, people and time came with it
+    for line in ("skip", "email", "tell me about a time you advocated for a patient", "skip", "skip", "done"):
+        chat.say(line)
+        assert "Hi! I'm" not in chat.last  # the welcome was said once, at the start
 
 
 def test_an_invitation_without_an_employer_asks_who_it_is_with(service):
@@ -358,3 +375,132 @@ def test_console_reads_an_invitation_from_its_path_and_a_whole_ics_pasted(servic
     chat = Chat(service)
     chat.say(pasted)
     assert "An invitation for an interview at Northside Primary (Year 3 Teacher)" in chat.last
+
+
+# ------------------------------------------------------------------ what a first review found
+
+
+def test_the_employer_question_takes_no_command_idk_or_number_for_a_name(service):
+    service.clock.now = NOW
+    nameless = ZOOM_TEXT.replace("Initech shift lead interview", "Shift lead interview")
+    chat = Chat(service)
+    chat.say(nameless)
+    chat.say("1")
+    assert "Just the organisation's name" in chat.last
+    chat.say("cancel")
+    assert "I haven't kept it" in chat.last and not _interviews(service, chat)
+    chat.say(nameless)
+    chat.say("idk")
+    assert "Then I won't keep it for now" in chat.last
+    chat.say(nameless)
+    chat.say("help")
+    assert "What I can do" in chat.last or "help" in chat.last.casefold()
+    assert "An invitation for an interview at Help" not in chat.last and not _interviews(service, chat)
+
+
+def test_notes_that_mention_a_time_and_teams_are_an_answer_not_an_invitation(service):
+    chat = Chat(service)
+    for line in (
+        "hi",
+        "ACME",
+        "Designer",
+        "done",
+        "just now",
+        "skip",
+        "Email",
+        "How would you settle a class?",
+    ):
+        chat.say(line)
+    chat.say(
+        "I said I would give them a quiet job first.\n"
+        "Time: 5 mins with the head teacher on teams after\n"
+        "meeting id stuff was confusing"
+    )
+    assert "How did the interviewer react" in chat.last  # taken as the answer it is
+    assert "invitation" not in chat.last
+
+
+def test_a_keep_button_of_an_older_invitation_changes_nothing(service):
+    service.clock.now = NOW
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
+    older = next(b.action for r in chat.replies for b in r.buttons if b.label == "Keep it")
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("google.ics")))
+    chat.press(older)
+    assert "belongs to an earlier invitation" in chat.last and not _interviews(service, chat)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("google.ics")))
+    chat.click("Keep it")
+    assert [i.company for i in _interviews(service, chat)] == ["Northside Primary"]
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("google.ics")))
+    assert "already on your list" in chat.last  # shared twice, kept once
+    assert len(_interviews(service, chat)) == 1
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "DTSTART:2026XX11T140000Z",
+        "DTSTART:99991231T230000Z\nDURATION:PT1H",
+        "DTSTART:20261211T140000Z\nDURATION:PXYZ",
+        "DTSTART;VALUE=DATE:2026-13-45",
+    ],
+)
+def test_a_malformed_invitation_gets_a_clear_word_not_a_crash(service, broken):
+    service.clock.now = NOW
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nSUMMARY:Interview with ACME\n{broken}\nEND:VEVENT\nEND:VCALENDAR\n"
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=text))
+    assert "went wrong" not in chat.last
+    assert (
+        "couldn't find a date" in chat.last or "more than a year away" in chat.last or "Keep it" in chat.last
+    )
+
+
+def test_pasted_times_follow_the_zone_the_invitation_names_summer_and_winter():
+    summer = OUTLOOK_TEXT.replace("Friday, December 11, 2026", "Thursday, June 10, 2027").replace(
+        "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+        "(UTC+00:00) Dublin, Edinburgh, Lisbon, London",
+    )
+    invitation = read_pasted(summer, now=NOW, tz=BERLIN)
+    assert invitation is not None and invitation.start == _utc(2027, 6, 10, 13)  # 14:00 BST, not GMT
+    eastern = ZOOM_TEXT.replace(
+        "05:00 PM Amsterdam, Berlin, Rome, Stockholm, Vienna", "02:00 PM Eastern Time (US and Canada)"
+    )
+    invitation = read_pasted(eastern, now=NOW, tz=BERLIN)
+    assert invitation is not None and invitation.start == _utc(2026, 12, 14, 19)  # 14:00 in New York
+
+
+def test_the_person_is_never_their_own_interviewer_and_a_first_name_drops_nobody():
+    invitation = read_calendar(_file("utc.ics"), tz=BERLIN)  # no name known for the person
+    assert invitation is not None and list(invitation.people) == [("Omar Haddad", "omar.haddad@initech.com")]
+    as_omar = read_calendar(_file("utc.ics"), tz=BERLIN, me="Omar")
+    assert as_omar is not None and ("Omar Haddad", "omar.haddad@initech.com") in as_omar.people
+
+
+def test_console_forget_me_removes_calendar_files_too_and_reads_a_dragged_path(service, tmp_path):
+    from adapters.console import ConsoleAdapter
+
+    service.clock.now = NOW
+    folder = tmp_path / "my invites"
+    folder.mkdir()
+    (folder / "Interview invite.ics").write_text(_file("outlook.ics"))
+    dragged = str(folder / "Interview invite.ics").replace(" ", "\\ ")
+    lines = [
+        dragged,
+        "keep it",
+        f"{folder}/missing.ics",
+        "I have an interview at Initech on monday 5pm",
+        "forget me",
+        "yes",
+    ]
+    out = io.StringIO()
+    adapter = ConsoleAdapter(
+        service=service, user_name="maya", export_dir=tmp_path / "ex",
+        stdin=io.StringIO("".join(f"{line}\n" for line in lines)), stdout=out, pretty=False,
+    )  # fmt: skip
+    asyncio.run(adapter.start())
+    shown = out.getvalue()
+    assert "An invitation for an interview at Mercy General" in shown
+    assert "I can't open missing.ics" in shown
+    assert "Saved to" in shown and "interview-initech-2026-12-14.ics" in shown
+    assert not list((tmp_path / "ex").rglob("*.ics"))  # forgotten: the calendar file too

@@ -22,6 +22,10 @@ NEW_LETTER = (
 )
 
 
+# From "hi" to the first question they asked, whose answer comes next.
+TO_THE_FIRST_ANSWER = ("hi", "ACME", "Designer", "done", "just now", "skip", "Email")
+
+
 def _at_the_letters(chat: Chat) -> None:
     for line in TO_THE_REVIEW:
         chat.say(line)
@@ -81,7 +85,7 @@ def test_a_box_sent_after_the_conversation_moved_on_is_handed_back_to_copy(servi
 
 def test_a_long_free_text_answer_offers_the_box_too(service):
     chat = Chat(service)
-    for line in ("hi", "ACME", "Designer", "done", "just now", "skip", "Email", "Why this role?"):
+    for line in (*TO_THE_FIRST_ANSWER, "Why this role?"):
         chat.say(line)
     form = _form(chat)
     assert "What did you answer?" in chat.last and "Type a longer answer" in chat.last
@@ -144,12 +148,17 @@ def test_slack_edit_letter_opens_a_modal_and_its_submission_is_the_answer(servic
     assert replay_status == 200 and len(posts) == answered  # the replay posted nothing more
 
 
+async def _asked_what_they_answered(fake, client, question: str):
+    """A debrief over Slack up to "What did you answer?" for `question`; that prompt's posts."""
+    for line in TO_THE_FIRST_ANSWER:
+        await slack_say(fake, client, line)
+    return await slack_say(fake, client, question)
+
+
 def test_slack_type_a_longer_answer_opens_the_box_for_the_pending_question(service):
     async def scenario():
         async with slack_bot(service) as (fake, _, client):
-            for line in ("hi", "ACME", "Designer", "done", "just now", "skip", "Email"):
-                await slack_say(fake, client, line)
-            asked = await slack_say(fake, client, "Tell me about a project you led")
+            asked = await _asked_what_they_answered(fake, client, "Tell me about a project you led")
             assert await client.click(asked.button("Type a longer answer")) == 200
             await wait_for(lambda: fake.of("views.open"))
             return fake.of("views.open")[0]
@@ -239,3 +248,32 @@ def test_console_opens_the_editor_on_a_terminal_and_hides_the_box_in_a_pipe(serv
 
     piped = play(to_edit, pretty=False)
     assert "Edit in a text box" not in piped  # no editor through a pipe: paste the letter instead
+
+
+def test_slack_a_box_that_cannot_open_in_time_says_so_in_the_dm(service):
+    async def scenario():
+        async with slack_bot(service) as (fake, _, client):
+            asked = await _asked_what_they_answered(fake, client, "Why nursing?")
+            fake.errors["views.open"] = "expired_trigger_id"
+            before = len(fake.of("chat.postMessage"))
+            assert await client.click(asked.button("Type a longer answer")) == 200
+            await wait_for(lambda: len(fake.of("chat.postMessage")) > before)
+            return fake.of("chat.postMessage")[before:]
+
+    [said] = asyncio.run(scenario())
+    assert "took too long to open" in said["text"] and said["channel"] == "DU1"
+
+
+def test_console_says_when_the_editor_does_not_open(service, tmp_path):
+    import io
+
+    from adapters.console import ConsoleAdapter
+
+    out = io.StringIO()
+    lines = [*TO_THE_REVIEW, "Edit letter to Hiring Team", "Edit in a text box"]
+    adapter = ConsoleAdapter(
+        service=service, user_name="maya", export_dir=tmp_path, stdin=io.StringIO("".join(f"{x}\n" for x in lines)),
+        stdout=out, pretty=True, editor="false",
+    )  # fmt: skip
+    asyncio.run(adapter.start())
+    assert "Your editor (false) didn't open, so nothing changed." in out.getvalue()

@@ -300,3 +300,12 @@ def _json(body: bytes) -> dict:
     import json
 
     return json.loads(body)
+
+
+def test_an_empty_health_port_in_env_means_not_served(monkeypatch):
+    from bot.config import load_settings
+
+    monkeypatch.setenv("DEBRIEF_HEALTH_PORT", "")
+    assert load_settings().health_port is None
+    monkeypatch.setenv("DEBRIEF_HEALTH_PORT", "9100")
+    assert load_settings().health_port == 9100

@@ -30,7 +30,8 @@ LIST_LIMIT = 20  # interviews shown by `list` (and so buttons: Slack and Discord
 
 def run_command(t: Turn, command: Command) -> None:
     if not t.conv.get("welcomed") and command.name not in ("new", "help"):
-        t.say(t.msg("first_welcome"))  # a first message can be a command, too
+        if t.status != IN_PROGRESS:  # a first message can be a command, too; "skip" mid-debrief is none
+            t.say(t.msg("first_welcome"))
         t.conv["welcomed"] = True
     registry.COMMANDS[command.name](t, command)
 
@@ -71,9 +72,11 @@ def cmd_list(t: Turn, _: Command) -> None:
 
 @dataclass(frozen=True)
 class InterviewRow:
-    """One interview as `list` and `home` show it: its numbered line and the button that opens it."""
+    """One interview as `list` (`line`, numbered) and `home` (`entry`) show it, and the button that
+    opens it."""
 
     line: str
+    entry: str
     button: Button
 
 
@@ -93,9 +96,11 @@ def interview_rows(t: Turn, limit: int) -> list[InterviewRow]:
             state = t.label("state_done" if item.status == DONE else "state_cancelled")
             verb = "open_button" if item.status == DONE else "reopen_button"
         company = short(item.company or t.label("unnamed"), 40)
+        entry = t.label("interview_entry", title=short(title, 80), day=day, state=state)
         rows.append(
             InterviewRow(
-                t.label("list_line", number=number, title=short(title, 80), day=day, state=state),
+                t.label("list_line", number=number, entry=entry),
+                entry,
                 Button(t.label(verb, number=number, company=company), actions.command("resume", number)),
             )
         )

@@ -13,7 +13,7 @@ from bot.engine.answering import answer_option_index, answer_text, start_new
 from bot.engine.asking import ask, idle, idle_buttons, retry, stale
 from bot.engine.conversation import cmd_help, confirm_cancel, edit_pick, run_command
 from bot.engine.cursor import button_token
-from bot.engine.invitations import calendar_files, confirm_invite, invite_answer, on_invitation
+from bot.engine.invitations import calendar_files, invite_answer, invite_click, on_invitation, read_invitation
 from bot.engine.news import pick_told, tell_news
 from bot.engine.reminders import PAUSE_ANSWERS, confirm_pause, pause_answer
 from bot.engine.resuming import note_upcoming, read_announcement
@@ -35,8 +35,7 @@ _COMPANY_HINT = re.compile(
 
 def run(t: Turn, incoming: Input) -> Outcome:
     if incoming.calendar is not None:  # a calendar file shared: whatever came with it is about it
-        t.conv["mode"] = None
-        on_invitation(t, incoming.calendar)
+        on_invitation(t, read_invitation(t, incoming.calendar))
     elif incoming.kind == "open":
         on_open(t)
     elif incoming.kind == "nudge":
@@ -78,8 +77,10 @@ def on_action(t: Turn, action: str, text: str | None = None) -> None:
         "cancel": (("yes", "no"), lambda reply: confirm_cancel(t, reply == "yes")),
         "forget": (("yes", "no"), lambda reply: confirm_forget(t, reply == "yes")),
         "pause": (PAUSE_ANSWERS, lambda reply: confirm_pause(t, reply)),
-        "invite": (("yes", "no"), lambda reply: confirm_invite(t, reply == "yes")),
     }
+    if clicked.kind == "confirm" and clicked.name.startswith("invite"):
+        invite_click(t, clicked.name.removeprefix("invite"), clicked.reply)
+        return
     if clicked.kind == "confirm" and clicked.name in confirms and clicked.reply in confirms[clicked.name][0]:
         if t.conv.get("mode") != f"confirm_{clicked.name}":
             stale(t)  # the question was answered or dropped meanwhile
@@ -130,8 +131,7 @@ def answer_from_form(t: Turn, token: str, raw: str) -> None:
 
 def on_message(t: Turn, raw: str) -> None:
     if calendars.looks_like_calendar(raw) and len(raw) <= calendars.ICS_MAX_BYTES:  # a whole .ics pasted
-        t.conv["mode"] = None
-        on_invitation(t, raw)
+        on_invitation(t, read_invitation(t, raw))
         return
     if len(raw) > MAX_MESSAGE_CHARS:
         retry(t, "too_long", limit=f"{MAX_MESSAGE_CHARS:,}", length=f"{len(raw):,}")
@@ -141,9 +141,9 @@ def on_message(t: Turn, raw: str) -> None:
         retry(t, "empty")
         return
     just_asked = t.conv.pop("asked_news", None)  # lives for the one message after an "any news?"
-    if calendars.looks_like_invitation(raw):  # pasted from a calendar: never an answer to a question
-        t.conv["mode"] = None
-        on_invitation(t, raw)
+    # Pasted from a calendar: no answer to a question. (Unreadable as one, it is read as words.)
+    if calendars.looks_like_invitation(raw) and (invitation := read_invitation(t, raw)) is not None:
+        on_invitation(t, invitation)
         return
     if answer_mode(t, text):
         return

@@ -13,12 +13,14 @@ from bot.engine.asking import kind_label, paused_line, paused_until, pending_nud
 from bot.engine.conversation import interview_rows
 from bot.engine.turn import Turn
 from bot.messages import Button
-from bot.nudges import base_kind
+from bot.nudges import base_kind, family
 
 # Ten of each keep the App Home within Slack's 100 blocks (each line is a section, its buttons, a divider).
 HOME_INTERVIEWS = 10
 HOME_REMINDERS = 10
 SNOOZE_A_DAY = timedelta(days=1)
+# A prep note before an interview, a second interview's reminders: a day later would be after it.
+TIED_TO_A_MOMENT = frozenset({"upcoming", "second"})
 
 
 @registry.command("home")
@@ -35,13 +37,17 @@ def cmd_home(t: Turn, _: Command) -> None:
     rows = interview_rows(t, HOME_INTERVIEWS)
     t.say(t.msg("home_interviews") if rows else t.msg("home_no_interviews"))
     for row in reversed(rows):  # the latest first
-        t.say(row.line.split(". ", 1)[-1], (row.button,))
+        t.say(row.entry, (row.button,))
     paused = paused_until(t)
     pending = pending_nudges(t)
     t.say(paused_line(t, paused) if paused else t.msg("home_reminders" if pending else "home_no_reminders"))
     for nudge in pending[:HOME_REMINDERS]:
         kind = base_kind(nudge.kind)
-        later = int((max(nudge.due_at, t.now) + SNOOZE_A_DAY).timestamp())
+        buttons = [Button(t.label("home_cancel"), actions.about(nudge.interview_id, "drop", kind))]
+        if family(kind) not in TIED_TO_A_MOMENT:
+            later = int((max(nudge.due_at, t.now) + SNOOZE_A_DAY).timestamp())
+            snooze = actions.about(nudge.interview_id, "snooze_to", kind, later)
+            buttons.insert(0, Button(t.label("home_snooze"), snooze))
         t.say(
             t.label(
                 "home_reminder",
@@ -49,8 +55,5 @@ def cmd_home(t: Turn, _: Command) -> None:
                 what=kind_label(t, nudge.kind),
                 company=nudge.company or t.label("unnamed"),
             ),
-            (
-                Button(t.label("home_snooze"), actions.about(nudge.interview_id, "snooze_to", kind, later)),
-                Button(t.label("home_cancel"), actions.about(nudge.interview_id, "drop", kind)),
-            ),
+            tuple(buttons),
         )

@@ -4,18 +4,20 @@ deadline comes back as an "Add to calendar" file."""
 
 from __future__ import annotations
 
+import zlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import actions, calendars, dates
 from bot.answers import person, short
+from bot.commands import Command, UnknownCommand, parse_command
 from bot.engine import registry
 from bot.engine.asking import ask, idle_buttons
 from bot.engine.resuming import Announced, note_upcoming
 from bot.engine.turn import Turn
 from bot.inputs import loose
-from bot.messages import Attachment, Button
-from bot.model import Fact, QuestionId
+from bot.messages import Attachment, Button, Reply
+from bot.model import Fact, InterviewSummary, QuestionId
 from bot.nudges import CANCELLED, IN_PROGRESS, UPCOMING
 from bot.voice import capitalised
 
@@ -24,9 +26,16 @@ INVITE_ALARM = timedelta(hours=1)
 DEADLINE_ALARM = timedelta(hours=15)
 
 
-def on_invitation(t: Turn, raw: str) -> None:
+def read_invitation(t: Turn, raw: str) -> calendars.Invitation | None:
+    return calendars.invitation_from(raw, now=t.now, tz=t.tz, me=t.snap.display_name)
+
+
+def on_invitation(t: Turn, invitation: calendars.Invitation | None) -> None:
     """An invitation: what it says, and one button to keep it as an interview to come."""
-    invitation = calendars.invitation_from(raw, now=t.now, tz=t.tz, me=t.snap.display_name)
+    t.conv["mode"] = None
+    if not t.conv.get("welcomed"):  # sharing an invitation can be someone's very first message
+        t.say(t.msg("first_welcome"))
+        t.conv["welcomed"] = True
     if invitation is None:
         t.say(t.msg("invite_unread"))
         _back_to_question(t)
@@ -35,7 +44,7 @@ def on_invitation(t: Turn, raw: str) -> None:
         t.say(t.msg("invite_recurring"))
         _back_to_question(t)
         return
-    when = calendars.show_span(invitation, t.tz)
+    when = calendars.show_span(invitation.start, invitation.end, t.tz, all_day=invitation.all_day)
     if invitation.cancelled:
         _called_off(t, invitation, when)
         return
@@ -43,7 +52,13 @@ def on_invitation(t: Turn, raw: str) -> None:
         t.say(t.msg("invite_past", when=when))
         _back_to_question(t)
         return
+    known = _upcoming_like(t, invitation)
+    if len(known) == 1 and known[0].interview_at == invitation.start:  # shared twice
+        t.say(t.msg("invite_known", company=known[0].company or t.label("unnamed"), when=when))
+        _back_to_question(t)
+        return
     pending: dict[str, Any] = {
+        "token": f"{zlib.crc32(f'{invitation.start}|{invitation.title}'.encode()):08x}",
         "title": invitation.title,
         "company": invitation.company,
         "role": invitation.role,
@@ -64,10 +79,7 @@ def _offer(t: Turn, pending: dict[str, Any]) -> None:
     t.conv["mode"] = "confirm_invite"
     start = datetime.fromisoformat(pending["start"])
     end = datetime.fromisoformat(pending["end"]) if pending.get("end") else None
-    shown = calendars.show_span(
-        calendars.Invitation(pending["title"], pending["company"], start, end, pending.get("all_day", False)),
-        t.tz,
-    )
+    shown = calendars.show_span(start, end, t.tz, all_day=pending.get("all_day", False))
     names = [name or email for name, email in pending.get("people") or []]
     with_whom = t.msg("invite_with", people=_joined(names)) if names else ""
     role = f" ({pending['role']})" if pending.get("role") else ""
@@ -78,17 +90,27 @@ def _offer(t: Turn, pending: dict[str, Any]) -> None:
     t.say(
         text,
         (
-            Button(t.label("invite_yes"), actions.confirm("invite", "yes")),
-            Button(t.label("invite_no"), actions.confirm("invite", "no")),
+            # The buttons name their invitation: a click on an older one's changes nothing.
+            Button(t.label("invite_yes"), actions.confirm(f"invite{pending['token']}", "yes")),
+            Button(t.label("invite_no"), actions.confirm(f"invite{pending['token']}", "no")),
         ),
     )
 
 
+def invite_click(t: Turn, token: str, reply: str) -> None:
+    """ "Keep it" or "Not now" on an invitation: the one waiting, or an older one (nothing changes)."""
+    pending = t.conv.get("invitation") or {}
+    if t.conv.get("mode") != "confirm_invite" or pending.get("token") != token or reply not in ("yes", "no"):
+        t.say(t.msg("invite_stale"))
+        return
+    confirm_invite(t, reply == "yes")
+
+
 def invite_answer(t: Turn, text: str, word: str) -> bool:
-    """A message while an invitation waits for its company or for "keep it?": True when it answered."""
+    """A message while an invitation waits for its company or for "keep it?": True when it answered;
+    False when it is something else (a command, say), read as usual once the invitation is let go."""
     if t.conv.get("mode") == "invite_company":
-        invite_company(t, text)
-        return True
+        return invite_company(t, text, word)
     keep = (*t.flow.words["yes"], loose(t.label("invite_yes")))
     drop = (*t.flow.words["no"], loose(t.label("invite_no")))
     if word in keep or word in drop:
@@ -99,18 +121,32 @@ def invite_answer(t: Turn, text: str, word: str) -> bool:
     return False
 
 
-def invite_company(t: Turn, text: str) -> None:
-    """The answer to "who is it with?" for an invitation that did not say."""
+def invite_company(t: Turn, text: str, word: str) -> bool:
+    """The answer to "who is it with?" for an invitation that did not say. A command is no employer:
+    the invitation is let go and the command runs; "idk" lets it go with a word on how to come back."""
     pending = t.conv.get("invitation")
     company = short(" ".join(text.split()).strip(" .,!"), 200)
-    if not pending or not company:
+    command = parse_command(text, t.flow)
+    if isinstance(command, Command) and command.name in ("cancel", "skip"):  # "leave it"
+        confirm_invite(t, False)
+        return True
+    if not pending or isinstance(command, (Command, UnknownCommand)):
         t.conv["mode"] = None
         t.conv.pop("invitation", None)
+        return False
+    if word in t.flow.words["dont_know"] or word in t.flow.words["no"]:
+        t.conv["mode"] = None
+        t.conv.pop("invitation", None)
+        t.say(t.msg("invite_company_unknown"))
         _back_to_question(t)
-        return
+        return True
+    if len(word) < 2 or word.isdecimal():
+        t.say(t.msg("invite_no_company_again"))
+        return True
     pending["company"] = company
     pending["role"] = calendars.role_from(pending["title"], company)
     _offer(t, pending)
+    return True
 
 
 def confirm_invite(t: Turn, keep: bool) -> None:
@@ -141,12 +177,7 @@ def confirm_invite(t: Turn, keep: bool) -> None:
 
 def _called_off(t: Turn, invitation: calendars.Invitation, when: str) -> None:
     """A cancellation: offer to take the matching interview to come off the list."""
-    company = (invitation.company or "").casefold()
-    upcoming = [i for i in t.snap.interviews if i.status == UPCOMING]
-    same_time = [i for i in upcoming if i.interview_at == invitation.start]
-    same_company = [i for i in upcoming if company and (i.company or "").casefold() == company]
-    both = [i for i in same_time if i in same_company]
-    matches = next((found for found in (both, same_time, same_company) if len(found) == 1), [])
+    matches = _upcoming_like(t, invitation)
     if not matches:
         t.say(t.msg("invite_cancelled_unknown", when=when))
         _back_to_question(t)
@@ -156,6 +187,17 @@ def _called_off(t: Turn, invitation: calendars.Invitation, when: str) -> None:
         t.msg("invite_cancelled", company=match.company, when=when),
         (Button(t.label("invite_drop"), actions.about(match.id, "called_off")),),
     )
+
+
+def _upcoming_like(t: Turn, invitation: calendars.Invitation) -> list[InterviewSummary]:
+    """The interview to come an invitation is about: at its time and with its employer, else the one
+    at its time, else the one with its employer; [] when none or several could be."""
+    company = (invitation.company or "").casefold()
+    upcoming = [i for i in t.snap.interviews if i.status == UPCOMING]
+    same_time = [i for i in upcoming if i.interview_at == invitation.start]
+    same_company = [i for i in upcoming if company and (i.company or "").casefold() == company]
+    both = [i for i in same_time if i in same_company]
+    return next((found for found in (both, same_time, same_company) if len(found) == 1), [])
 
 
 @registry.verb("called_off")
@@ -207,14 +249,14 @@ def _file(
     day = (start.astimezone(t.tz).date() if isinstance(start, datetime) else start).isoformat()
     company = str(t.answers.get(QuestionId.COMPANY) or "").casefold()
     name = "-".join("".join(c if c.isalnum() else " " for c in company).split())
-    t.say(
-        t.msg("calendar_file"),
-        attachment=Attachment(
-            title=summary,
-            body=calendars.calendar_file(entry, stamp=t.now),
-            filename=f"{what}-{name[:40] or 'interview'}-{day}.ics",
-        ),
+    attachment = Attachment(
+        title=summary,
+        body=calendars.calendar_file(entry, stamp=t.now),
+        filename=f"{what}-{name[:40] or 'interview'}-{day}.ics",
     )
+    # Beside what was said about the date: before the next question, when one was just asked.
+    asking = t.status == IN_PROGRESS and t.pos is not None and bool(t.replies)
+    t.replies.insert(len(t.replies) - asking, Reply(t.msg("calendar_file"), attachment=attachment))
 
 
 def _back_to_question(t: Turn) -> None:

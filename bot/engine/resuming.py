@@ -21,6 +21,7 @@ from bot.engine.snoozing import MAX_AHEAD, MORNING
 from bot.engine.turn import Turn
 from bot.model import Fact, Input, Interview, InterviewSummary, QuestionId
 from bot.nudges import CANCELLED, DONE, IN_PROGRESS, UPCOMING
+from bot.voice import capitalised
 
 
 @registry.command("resume")
@@ -153,7 +154,7 @@ def note_upcoming(t: Turn, announced: Announced) -> None:
     if end is not None:
         t.answers[Fact.UPCOMING_END] = end.isoformat()
     t.cursor, t.status = {"pos": None, "history": []}, UPCOMING
-    t.say(t.msg("upcoming_set", company=company, when=dates.show_moment(start, t.tz)))
+    t.say(t.msg("upcoming_set", company=capitalised(company), when=dates.show_moment(start, t.tz)))
 
 
 @registry.verb("start")
