@@ -504,3 +504,56 @@ def test_console_forget_me_removes_calendar_files_too_and_reads_a_dragged_path(s
     assert "I can't open missing.ics" in shown
     assert "Saved to" in shown and "interview-initech-2026-12-14.ics" in shown
     assert not list((tmp_path / "ex").rglob("*.ics"))  # forgotten: the calendar file too
+
+
+def test_an_updated_invitation_moves_the_interview_and_its_reminders(service):
+    from storage import nudge_store
+
+    service.clock.now = NOW
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
+    chat.click("Keep it")
+    moved = (
+        _file("outlook.ics")
+        .replace("20261211T093000", "20261214T133000")
+        .replace("20261211T103000", "20261214T143000")
+    )
+    chat.replies = service.handle(
+        Incoming(user=chat.user, text="", calendar=moved.replace("SEQUENCE:0", "SEQUENCE:1"))
+    )
+    assert (
+        "on your list for Fri 11 Dec, 09:30; this invitation says Mon 14 Dec, 13:30–14:30. Has it moved?"
+        in chat.last
+    )
+    chat.click("Yes, move it")
+    assert "Moved: Mercy General is now Mon 14 Dec, 13:30" in chat.last
+    assert not any(r.attachment for r in chat.replies)  # the new time is in their calendar already
+    [kept] = _interviews(service, chat)
+    assert (kept.answers["upcoming_start"], kept.answers["upcoming_end"]) == (
+        "2026-12-14T12:30:00+00:00",
+        "2026-12-14T13:30:00+00:00",
+    )
+    with service.db.transaction() as session:
+        person = repository.find_user(session, chat.user)
+        due = [
+            n.due_at
+            for n in nudge_store.views_for(session, person.id, sent_since=NOW)
+            if n.status == "pending"
+        ]
+    assert due and all(d > _utc(2026, 12, 13) for d in due)  # the prep and the debrief follow the new day
+
+
+def test_an_invitation_from_the_same_employer_can_be_another_round(service):
+    service.clock.now = NOW
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
+    chat.click("Keep it")
+    later = (
+        _file("outlook.ics")
+        .replace("20261211T093000", "20261218T093000")
+        .replace("20261211T103000", "20261218T103000")
+    )
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=later))
+    chat.click("No, it's another one")
+    assert "Noted: Mercy General, Fri 18 Dec, 09:30" in chat.last
+    assert len(_interviews(service, chat)) == 2

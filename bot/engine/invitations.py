@@ -5,7 +5,7 @@ deadline comes back as an "Add to calendar" file."""
 from __future__ import annotations
 
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot import actions, calendars, dates
@@ -72,7 +72,30 @@ def on_invitation(t: Turn, invitation: calendars.Invitation | None) -> None:
         t.conv["mode"] = "invite_company"
         t.say(t.msg("invite_no_company", when=when))
         return
+    moved = [
+        i for i in known if i.interview_at and (i.company or "").casefold() == invitation.company.casefold()
+    ]
+    if moved:  # the employer's interview to come, at another time: most likely rescheduled
+        _offer_move(t, pending, moved[0], when)
+        return
     _offer(t, pending)
+
+
+def _offer_move(t: Turn, pending: dict[str, Any], known: InterviewSummary, when: str) -> None:
+    """An updated invitation: move the interview already kept, or keep both (a second round)."""
+    assert known.interview_at is not None
+    t.conv["mode"] = "confirm_invite"
+    start = int(datetime.fromisoformat(pending["start"]).timestamp())
+    end = int(datetime.fromisoformat(pending["end"]).timestamp()) if pending.get("end") else 0
+    company = known.company or t.label("unnamed")
+    t.say(
+        t.msg("invite_moved", company=company, old=dates.show_moment(known.interview_at, t.tz), new=when),
+        (
+            Button(t.label("invite_move"), actions.about(known.id, "move_to", start, end)),
+            Button(t.label("invite_both"), actions.confirm(f"invite{pending['token']}", "yes")),
+            Button(t.label("invite_no"), actions.confirm(f"invite{pending['token']}", "no")),
+        ),
+    )
 
 
 def _offer(t: Turn, pending: dict[str, Any]) -> None:
@@ -198,6 +221,24 @@ def _upcoming_like(t: Turn, invitation: calendars.Invitation) -> list[InterviewS
     same_company = [i for i in upcoming if company and (i.company or "").casefold() == company]
     both = [i for i in same_time if i in same_company]
     return next((found for found in (both, same_time, same_company) if len(found) == 1), [])
+
+
+@registry.verb("move_to")
+def do_move_to(t: Turn, start: str, end: str) -> None:
+    """A rescheduled interview to come: its new time, and its prep and debrief reminders with it."""
+    t.conv["mode"] = None
+    t.conv.pop("invitation", None)
+    if t.status != UPCOMING:
+        t.say(t.msg("invite_drop_gone"))
+        return
+    moment = datetime.fromtimestamp(int(start), tz=UTC)
+    t.answers[Fact.UPCOMING_START] = moment.isoformat()
+    if int(end):
+        t.answers[Fact.UPCOMING_END] = datetime.fromtimestamp(int(end), tz=UTC).isoformat()
+    else:
+        t.answers.pop(Fact.UPCOMING_END, None)
+    t.in_calendar = True  # the new time is in their calendar: the invitation said so
+    t.say(t.msg("invite_rescheduled", company=t.subject.company, when=dates.show_moment(moment, t.tz)))
 
 
 @registry.verb("called_off")
