@@ -506,13 +506,19 @@ def test_console_forget_me_removes_calendar_files_too_and_reads_a_dragged_path(s
     assert not list((tmp_path / "ex").rglob("*.ics"))  # forgotten: the calendar file too
 
 
+def _kept(service, name: str) -> Chat:
+    """A person who shared the invitation `name` on NOW and kept it."""
+    service.clock.now = NOW
+    chat = Chat(service)
+    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file(name)))
+    chat.click("Keep it")
+    return chat
+
+
 def test_an_updated_invitation_moves_the_interview_and_its_reminders(service):
     from storage import nudge_store
 
-    service.clock.now = NOW
-    chat = Chat(service)
-    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
-    chat.click("Keep it")
+    chat = _kept(service, "outlook.ics")
     moved = (
         _file("outlook.ics")
         .replace("20261211T093000", "20261214T133000")
@@ -544,10 +550,7 @@ def test_an_updated_invitation_moves_the_interview_and_its_reminders(service):
 
 
 def test_an_invitation_from_the_same_employer_can_be_another_round(service):
-    service.clock.now = NOW
-    chat = Chat(service)
-    chat.replies = service.handle(Incoming(user=chat.user, text="", calendar=_file("outlook.ics")))
-    chat.click("Keep it")
+    chat = _kept(service, "outlook.ics")
     later = (
         _file("outlook.ics")
         .replace("20261211T093000", "20261218T093000")
