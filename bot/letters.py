@@ -190,7 +190,8 @@ def _topic_for(
         owner = interviewers[0].get("greeting") or _text(interviewers[0].get("name"))
         text = voice.about_someone(text, owner)
     else:
-        text = voice.to_the_reader(text)
+        name = _text(interviewers[index].get("name")) if index < len(interviewers) else ""
+        text = voice.to_the_reader(text, names=(name, *name.split()))
     return voice.lowered(text)
 
 

@@ -95,9 +95,12 @@ def _words_of(text: str, odd_keys: tuple[str, ...]) -> list[str]:
     return _splitter(odd_keys).findall(text)
 
 
-def to_the_reader(text: str) -> str:
+def to_the_reader(text: str, names: tuple[str, ...] = ()) -> str:
     """Third person about the letter's reader becomes second person: "her plan to improve retention"
-    -> "your plan to improve retention", "what she said about ratios" -> "what you said about ratios"."""
+    -> "your plan to improve retention", "what she said about ratios" -> "what you said about ratios";
+    and, given the reader's `names`, "sam's question about nights" -> "your question about nights"."""
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}['’]s\b", "your", text, flags=re.IGNORECASE)
     words = _WORD.findall(text)
     out: list[str] = []
     for at, part in enumerate(words):

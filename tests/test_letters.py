@@ -65,6 +65,21 @@ def test_the_reader_is_written_to_in_the_second_person(notes, letter):
     assert voice.to_the_reader(notes) == letter
 
 
+def test_the_readers_own_name_in_a_topic_becomes_your():
+    """Noted as "tom's question about night shifts", the letter to Tom says "your question"."""
+    _, tom = thank_you_letters(
+        nurse(
+            letter_topic={
+                "0": "her plan to improve nurse retention",
+                "1": "tom's question about night shifts",
+            }
+        ),
+        sender="Maya Rivera",
+        tz=BERLIN,
+    )
+    assert "your question about night shifts" in tom.body and "tom's" not in tom.body.casefold()
+
+
 def test_the_nurses_letters_read_as_written_for_each_reader():
     priya, tom = thank_you_letters(nurse(), sender="Maya Rivera", tz=BERLIN)
     assert priya.body.startswith("Dear Dr. Natarajan,") and tom.body.startswith("Dear Tom,")
