@@ -175,8 +175,12 @@ class SlackAdapter:
 
     async def send(self, user: UserKey, replies: list[Reply]) -> None:
         """Post to the person's DM (opened if needed). Raises when Slack refuses, so it is retried."""
+        await self._post(await self._dm(user), replies)
+
+    async def _dm(self, user: UserKey) -> str:
+        """The channel id of the person's DM with the bot, opened if needed."""
         opened = await self.client.conversations_open(users=user.user_id)
-        await self._post(opened["channel"]["id"], replies)
+        return str(opened["channel"]["id"])
 
     async def _post(self, channel: str, replies: list[Reply], *, thread_ts: str | None = None) -> None:
         for reply in replies:
@@ -446,8 +450,7 @@ class SlackAdapter:
             timezone=tz,
         )
         replies = await self._turn(incoming)
-        opened = await self.client.conversations_open(users=key.user_id)
-        dm = opened["channel"]["id"]
+        dm = await self._dm(key)
         await self._post(dm, replies)
         if command.get("channel_id") != dm:  # typed in a channel: a word there that only they see
             await self._pointer(command.get("response_url"))

@@ -59,8 +59,13 @@ def person(text: str) -> dict[str, str | None]:
     rest = EMAIL.sub(" ", text) if match else text
     name = " ".join(_TITLE_SEPARATOR.split(rest, maxsplit=1)[0].split()).strip(" -:;<>\"'")
     if not name and email:
-        name = " ".join(part.capitalize() for part in re.split(r"[._-]+", email.split("@")[0]) if part)
+        name = name_from_address(email.split("@")[0])
     return {"name": name or "your interviewer", "email": email}
+
+
+def name_from_address(local: str) -> str:
+    """ "dana.lee" (an email address before its @) -> "Dana Lee"."""
+    return " ".join(part.capitalize() for part in re.split(r"[._-]+", local) if part)
 
 
 def match_option(options: list[Option], text: str) -> Option | None:

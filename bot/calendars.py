@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 from zoneinfo import ZoneInfo
 
 from bot import dates
+from bot.answers import name_from_address
 from bot.inputs import clean_text
 
 if TYPE_CHECKING:  # icalendar loads with the first calendar read or written, not with the bot
@@ -261,8 +262,7 @@ def _people(event: icalendar.Event, organizer: str, me: str | None) -> tuple[tup
 
 def _name_from(local: str) -> str:
     """ "dana.lee" -> "Dana Lee"; "" when the address is no name ("dl42")."""
-    parts = [p for p in re.split(r"[._-]+", local) if p]
-    return " ".join(p.capitalize() for p in parts) if parts and all(p.isalpha() for p in parts) else ""
+    return name_from_address(local) if re.fullmatch(r"[A-Za-z]+(?:[._-]+[A-Za-z]+)*", local) else ""
 
 
 def _same_name(one: str, other: str) -> bool:

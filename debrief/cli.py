@@ -18,9 +18,9 @@ from storage.db import Database, DatabaseError
 
 if TYPE_CHECKING:  # the adapters and the service load only for the command that needs them
     from adapters.base import Adapter
+    from adapters.slack_bot import SlackAdapter
     from bot.scheduler import NudgeScheduler
     from bot.service import ConversationService
-    from debrief.health import Health
 
 log = logging.getLogger("debrief")
 MIN_SWEEP_S = 0.2
@@ -129,18 +129,15 @@ def _platform_names(settings: Settings) -> tuple[str, ...]:
     return tuple(name for name, token in names if token is not None)
 
 
-def _shares_slack_port(settings: Settings, adapters: dict[str, Adapter], health: Health) -> bool:
-    """Slack's HTTP mode listens on PORT already: when DEBRIEF_HEALTH_PORT is the same port, /health
-    and /metrics are served there, beside the events."""
+def _slack_on_health_port(settings: Settings, adapters: dict[str, Adapter]) -> SlackAdapter | None:
+    """Slack in HTTP mode listening on DEBRIEF_HEALTH_PORT already (it is PORT): /health and /metrics
+    are then served there, beside the events. None otherwise (Socket Mode listens on no port)."""
     if settings.health_port != settings.port or "slack" not in adapters:
-        return False
+        return None
     from adapters.slack_bot import SlackAdapter
 
     slack = adapters["slack"]
-    if not isinstance(slack, SlackAdapter) or slack.app_token:  # Socket Mode listens on no port
-        return False
-    slack.serve_also(health.add_routes)
-    return True
+    return slack if isinstance(slack, SlackAdapter) and not slack.app_token else None
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -166,7 +163,10 @@ def _serve(settings: Settings) -> int:
     senders = {name: adapter.send for name, adapter in adapters.items()}
     scheduler = NudgeScheduler(service=service, senders=senders, interval_s=settings.sweep_seconds)
     health = Health(database=database, adapters=adapters, scheduler=scheduler, metrics=metrics)
-    health_server = settings.health_port is not None and not _shares_slack_port(settings, adapters, health)
+    sharing = _slack_on_health_port(settings, adapters)
+    if sharing is not None:
+        sharing.serve_also(health.add_routes)
+    health_server = settings.health_port is not None and sharing is None
 
     async def serve() -> None:
         stopping = asyncio.Event()

@@ -12,7 +12,7 @@ from bot import actions, calendars, dates
 from bot.answers import person, short
 from bot.commands import Command, UnknownCommand, parse_command
 from bot.engine import registry
-from bot.engine.asking import ask, idle_buttons
+from bot.engine.asking import ask, idle_buttons, join_names
 from bot.engine.resuming import Announced, note_upcoming
 from bot.engine.turn import Turn
 from bot.inputs import loose
@@ -104,7 +104,7 @@ def _offer(t: Turn, pending: dict[str, Any]) -> None:
     end = datetime.fromisoformat(pending["end"]) if pending.get("end") else None
     shown = calendars.show_span(start, end, t.tz, all_day=pending.get("all_day", False))
     names = [name or email for name, email in pending.get("people") or []]
-    with_whom = t.msg("invite_with", people=_joined(names)) if names else ""
+    with_whom = t.msg("invite_with", people=join_names(t, names)) if names else ""
     role = f" ({pending['role']})" if pending.get("role") else ""
     company = capitalised(pending["company"])
     text = t.msg("invite_found", company=company, role=role, when=shown, with_whom=with_whom)
@@ -309,7 +309,3 @@ def _back_to_question(t: Turn) -> None:
 def _company_of(t: Turn, interview_id: str) -> str:
     found = next((i for i in t.snap.interviews if i.id == interview_id), None)
     return (found.company if found else None) or t.label("unnamed")
-
-
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
